@@ -1,0 +1,1 @@
+"""The ``vf`` command line tool (needs the ``cli`` extra)."""

@@ -1,0 +1,63 @@
+"""The ``vf`` entry point: one sub-command per capability.
+
+Sub-command modules are imported lazily (only the one being run), so ``vf --version`` stays fast
+and a missing optional extra only breaks the command that needs it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+from verifiedfan._version import __version__
+from verifiedfan.errors import DependencyMissingError
+
+try:
+    import typer
+except ImportError as exc:  # pragma: no cover - only without the cli extra
+    raise DependencyMissingError("typer", "cli") from exc
+
+# name -> (module exposing a `typer.Typer` named `app`, help text). Each capability adds its line.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {}
+
+app = typer.Typer(
+    name="vf",
+    help="verifiedfan: tools for the fan-verification platform.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals may hold secrets
+)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"verifiedfan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version_callback, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """verifiedfan command line."""
+
+
+def _register(argv: list[str]) -> None:
+    wanted = next((a for a in argv if not a.startswith("-")), None)
+    for name, (module, help_text) in SUBCOMMANDS.items():
+        if wanted is None or wanted == name:
+            sub = importlib.import_module(module).app
+            app.add_typer(sub, name=name, help=help_text)
+        else:
+            app.add_typer(typer.Typer(help=help_text), name=name, help=help_text)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    _register(args)
+    app(args=args, prog_name="vf")
+
+
+if __name__ == "__main__":
+    main()

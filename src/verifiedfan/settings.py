@@ -1,0 +1,18 @@
+"""Settings: the only place verifiedfan reads the environment.
+
+Each capability defines a subclass of :class:`VFSettings` with its own env prefix (``VF_HTTP_``,
+``VF_REDIS_``...) and its clients offer ``from_settings(settings)``. Clients themselves never read
+``os.environ``.
+"""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["VFSettings"]
+
+
+class VFSettings(BaseSettings):
+    """Base class: env prefix per subclass, unknown variables ignored, values validated."""
+
+    model_config = SettingsConfigDict(env_prefix="VF_", extra="ignore", frozen=True)
