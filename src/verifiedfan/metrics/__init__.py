@@ -1,0 +1,47 @@
+"""Metrics: CloudWatch Embedded Metric Format on stdout, Prometheus, and the ``timed`` wrappers.
+
+The successor of ``@verifiedfan/cloudwatch-stdout`` (``putMetric``, ``TimedAsyncFn``, ``TimedSdk``,
+``TimedRequest``) and ``@verifiedfan/prometheus``. One metric model (:class:`Metric`) is shared by
+every sink, including the CloudWatch API (:meth:`Metric.to_cloudwatch_datum`).
+"""
+
+from verifiedfan.metrics._emf import EmfSink, render_documents
+from verifiedfan.metrics._model import (
+    MAX_DIMENSIONS,
+    MAX_METRICS_PER_DOCUMENT,
+    MAX_VALUES_PER_METRIC,
+    Metric,
+    MetricSink,
+    Unit,
+    validate_dimensions,
+)
+from verifiedfan.metrics._prometheus import PrometheusSink, make_metric_name, metrics_asgi_app
+from verifiedfan.metrics._timed import (
+    DimensionResolver,
+    get_default_sink,
+    put_metric,
+    set_default_sink,
+    timed,
+    timed_client,
+)
+
+__all__ = [
+    "MAX_DIMENSIONS",
+    "MAX_METRICS_PER_DOCUMENT",
+    "MAX_VALUES_PER_METRIC",
+    "DimensionResolver",
+    "EmfSink",
+    "Metric",
+    "MetricSink",
+    "PrometheusSink",
+    "Unit",
+    "get_default_sink",
+    "make_metric_name",
+    "metrics_asgi_app",
+    "put_metric",
+    "render_documents",
+    "set_default_sink",
+    "timed",
+    "timed_client",
+    "validate_dimensions",
+]
