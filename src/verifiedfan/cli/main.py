@@ -18,7 +18,9 @@ except ImportError as exc:  # pragma: no cover - only without the cli extra
     raise DependencyMissingError("typer", "cli") from exc
 
 # name -> (module exposing a `typer.Typer` named `app`, help text). Each capability adds its line.
-SUBCOMMANDS: dict[str, tuple[str, str]] = {}
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "jwt": ("verifiedfan.cli._jwt", "Make and read JWTs (debugging), read X.509 certificates."),
+}
 
 app = typer.Typer(
     name="vf",
