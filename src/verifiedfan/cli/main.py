@@ -20,6 +20,7 @@ except ImportError as exc:  # pragma: no cover - only without the cli extra
 # name -> (module exposing a `typer.Typer` named `app`, help text). Each capability adds its line.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "jwt": ("verifiedfan.cli._jwt", "Make and read JWTs (debugging), read X.509 certificates."),
+    "normalize": ("verifiedfan.cli._normalize", "Normalize emails, phones, zips, names... (args or stdin)."),
 }
 
 app = typer.Typer(
