@@ -1,0 +1,368 @@
+"""The non-I/O core shared by :class:`HttpClient` and :class:`SyncHttpClient`.
+
+It prepares each logical call (URL, headers, correlation id, retry eligibility), decides what to do
+after each attempt (return, retry after a delay, re-authenticate once, or raise the real error), logs
+without secrets and drives the hooks. The two clients only add the I/O loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpx
+
+from verifiedfan.correlation import CORRELATION_HEADER, ensure_correlation_id
+from verifiedfan.errors import (
+    NetworkError,
+    ResponseFormatError,
+    TransportError,
+    ValidationError,
+    VFError,
+    VFTimeoutError,
+    error_for_status,
+    parse_body,
+)
+from verifiedfan.http._config import RetryPolicy, Timeouts
+from verifiedfan.http._types import CallInfo, CallObserver, CallOutcome, HttpHook, Response
+
+logger = logging.getLogger(__name__)
+
+IDEMPOTENCY_HEADER = "idempotency-key"
+REDACTED = "[REDACTED]"
+_SECRET_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "x-auth-token"}
+)
+_SECRET_PARAM_WORDS = ("token", "secret", "password", "key", "signature", "code", "auth", "session")
+
+# What the loop does next.
+RETURN, RETRY, REAUTH, RAISE = 0, 1, 2, 3
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """A copy of ``headers`` with credentials replaced by ``[REDACTED]``."""
+    return {k: (REDACTED if k.lower() in _SECRET_HEADERS else v) for k, v in headers.items()}
+
+
+def redact_url(url: str) -> str:
+    """``url`` with user info and secret-looking query values (token, key, code...) redacted."""
+    if "?" not in url and "@" not in url:
+        return url
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)[-1] if "@" in parts.netloc else parts.netloc
+    query = urlencode(
+        [
+            (k, REDACTED if any(w in k.lower() for w in _SECRET_PARAM_WORDS) else v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        ],
+        safe="[]",
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+class Call:
+    """The mutable state of one logical call (private to the clients)."""
+
+    __slots__ = (
+        "attempt",
+        "content",
+        "data",
+        "headers",
+        "info",
+        "json",
+        "method",
+        "observers",
+        "params",
+        "reauthed",
+        "retryable",
+        "started",
+        "timeout",
+        "total",
+        "url",
+    )
+    method: str
+    url: str
+    params: Mapping[str, Any] | None
+    json: Any
+    content: bytes | str | None
+    data: Mapping[str, Any] | None
+    headers: dict[str, str]
+    retryable: bool
+    timeout: httpx.Timeout
+    total: float
+    info: CallInfo
+    started: float
+
+    def __init__(self) -> None:
+        self.attempt = 0
+        self.reauthed = False
+        self.observers: list[CallObserver] = []
+
+
+class Step:
+    """The decision after one attempt."""
+
+    __slots__ = ("action", "cause", "delay", "error", "response")
+
+    def __init__(
+        self,
+        action: int,
+        *,
+        response: Response | None = None,
+        delay: float = 0.0,
+        error: VFError | None = None,
+        cause: BaseException | None = None,
+    ) -> None:
+        self.action = action
+        self.response = response
+        self.delay = delay
+        self.error = error
+        self.cause = cause
+
+
+class ClientCore:
+    """Configuration and decisions of one client; performs no I/O."""
+
+    def __init__(
+        self,
+        *,
+        service_name: str,
+        base_url: str,
+        headers: Mapping[str, str] | None,
+        timeouts: Timeouts,
+        retry: RetryPolicy,
+        hooks: Sequence[HttpHook],
+    ) -> None:
+        if not service_name:
+            raise ValidationError("service_name must not be empty")
+        if base_url and not base_url.startswith(("http://", "https://")):
+            raise ValidationError(f"base_url must start with http:// or https://, got {base_url!r}")
+        self.service_name = service_name
+        self.base_url = base_url.rstrip("/")
+        self.headers = {k.lower(): v for k, v in (headers or {}).items()}
+        self.timeouts = timeouts
+        self.httpx_timeout = timeouts.to_httpx()
+        self.retry = retry
+        self.hooks = tuple(hooks)
+
+    # -- preparing a call -------------------------------------------------------------------------
+
+    def url_for(self, path_or_url: str) -> str:
+        if path_or_url.startswith(("http://", "https://")):
+            return path_or_url
+        if not self.base_url:
+            raise ValidationError(
+                f"{self.service_name}: {path_or_url!r} is not an absolute URL and the client has no base_url"
+            )
+        return f"{self.base_url}/{path_or_url.lstrip('/')}"
+
+    def prepare(
+        self,
+        method: str,
+        path_or_url: str,
+        *,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        data: Mapping[str, Any] | bytes | str | None,
+        headers: Mapping[str, str] | None,
+        idempotency_key: str | None,
+        retry_non_idempotent: bool,
+        timeout: float | Timeouts | None,
+        route: str | None,
+    ) -> Call:
+        call = Call()
+        call.method = method = method.upper()
+        call.url = url = self.url_for(path_or_url)
+        call.params = params
+        call.json = json
+        if isinstance(data, bytes | str):
+            call.content, call.data = data, None
+        else:
+            call.content, call.data = None, data
+        merged = self.headers.copy()
+        if headers:
+            merged.update((k.lower(), v) for k, v in headers.items())
+        cid = merged.get(CORRELATION_HEADER) or ensure_correlation_id()
+        merged[CORRELATION_HEADER] = cid
+        if idempotency_key is not None:
+            merged[IDEMPOTENCY_HEADER] = idempotency_key
+        call.headers = merged
+        call.retryable = self.retry.allows_method(
+            method, idempotency_key=idempotency_key, opted_in=retry_non_idempotent
+        )
+        if timeout is None:
+            call.timeout, call.total = self.httpx_timeout, self.timeouts.total
+        else:
+            tm = (
+                timeout
+                if isinstance(timeout, Timeouts)
+                else Timeouts(connect=self.timeouts.connect, total=timeout)
+            )
+            call.timeout, call.total = tm.to_httpx(), tm.total
+        if route is None:
+            route = path_or_url if not path_or_url.startswith(("http://", "https://")) else urlsplit(url).path
+        call.info = CallInfo(
+            service_name=self.service_name,
+            method=method,
+            url=redact_url(url),
+            route=route or "/",
+            correlation_id=cid,
+        )
+        call.started = self.retry.clock()
+        for hook in self.hooks:
+            try:
+                observer = hook.start_call(call.info)
+            except Exception:  # instrumentation must never break a call
+                logger.warning("http hook failed in start_call", exc_info=True, extra=self._extra(call))
+                continue
+            if observer is not None:
+                call.observers.append(observer)
+        return call
+
+    def attempt_headers(self, call: Call, token: str | None) -> dict[str, str]:
+        """The headers of the next attempt (bearer token, hooks' additions); counts the attempt."""
+        call.attempt += 1
+        headers = call.headers.copy() if (token is not None or call.observers) else call.headers
+        if token is not None:
+            headers["authorization"] = f"Bearer {token}"
+        for observer in call.observers:
+            try:
+                observer.before_attempt(call.attempt, headers)
+            except Exception:  # instrumentation must never break a call
+                logger.warning("http hook failed in before_attempt", exc_info=True, extra=self._extra(call))
+        if logger.isEnabledFor(logging.DEBUG):
+            extra = self._extra(call)
+            extra["http_headers"] = redact_headers(headers)
+            logger.debug("http attempt %d", call.attempt, extra=extra)
+        return headers
+
+    # -- deciding after an attempt ----------------------------------------------------------------
+
+    def after_response(self, call: Call, raw: httpx.Response, content: bytes, *, can_reauth: bool) -> Step:
+        status = raw.status_code
+        if status < 400:
+            return Step(
+                RETURN,
+                response=Response(
+                    status_code=status,
+                    headers=raw.headers,
+                    content=content,
+                    url=str(raw.request.url),
+                    method=call.method,
+                    elapsed=self.retry.clock() - call.started,
+                    attempts=call.attempt,
+                ),
+            )
+        if status == 401 and can_reauth and not call.reauthed:
+            call.reauthed = True
+            return Step(REAUTH)
+        policy = self.retry
+        retry_after = None
+        if status == 429 or status == 503:
+            retry_after = policy.retry_after(raw.headers.get("retry-after"))
+        error = error_for_status(
+            status,
+            body=parse_body(content, raw.headers.get("content-type")),
+            method=call.method,
+            url=redact_url(str(raw.request.url)),
+            service_name=self.service_name,
+            headers=redact_headers(raw.headers),
+            retry_after=retry_after,
+        )
+        if status != 429 and status < 500:
+            return self._give_up(call, error, None)
+        if retry_after is not None and retry_after > policy.retry_after_cap:
+            error.add_note(f"Retry-After {retry_after:g}s exceeds the cap of {policy.retry_after_cap:g}s")
+            return self._give_up(call, error, None)
+        delay = retry_after if retry_after is not None else policy.backoff(call.attempt)
+        return self._retry_or_give_up(call, error, None, delay, eligible=call.retryable)
+
+    def after_exception(self, call: Call, exc: BaseException) -> Step:
+        where = f"{self.service_name}: {call.method} {redact_url(call.url)}"
+        error: VFError
+        eligible = call.retryable
+        if isinstance(exc, httpx.TimeoutException | TimeoutError):
+            error = VFTimeoutError(f"{where} timed out ({type(exc).__name__}, total {call.total:g}s)")
+            eligible = eligible or isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)
+        elif isinstance(exc, httpx.UnsupportedProtocol | httpx.LocalProtocolError):
+            return self._give_up(call, ValidationError(f"{where}: {exc}"), exc)
+        elif isinstance(exc, httpx.TransportError):
+            error = NetworkError(
+                f"{where} failed: {type(exc).__name__}: {exc}",
+                method=call.method,
+                url=redact_url(call.url),
+                service_name=self.service_name,
+            )
+            eligible = eligible or isinstance(exc, httpx.ConnectError)  # nothing was sent
+        elif isinstance(exc, httpx.DecodingError):
+            return self._give_up(call, ResponseFormatError(f"{where}: undecodable body: {exc}"), exc)
+        else:
+            err = TransportError(f"{where} failed: {type(exc).__name__}: {exc}", method=call.method)
+            return self._give_up(call, err, exc)
+        return self._retry_or_give_up(call, error, exc, self.retry.backoff(call.attempt), eligible=eligible)
+
+    def _retry_or_give_up(
+        self, call: Call, error: VFError, cause: BaseException | None, delay: float, *, eligible: bool
+    ) -> Step:
+        policy = self.retry
+        if not eligible or call.attempt > policy.max_retries:
+            return self._give_up(call, error, cause)
+        if policy.deadline is not None and policy.clock() + delay - call.started > policy.deadline:
+            error.add_note(f"the call's deadline of {policy.deadline:g}s leaves no time for another attempt")
+            return self._give_up(call, error, cause)
+        if logger.isEnabledFor(logging.WARNING):
+            extra = self._extra(call)
+            extra.update(
+                attempt=call.attempt,
+                delay_s=delay,
+                http_status=getattr(error, "status", None),
+                error=str(error),
+            )
+            logger.warning("http retry after %.3fs", delay, extra=extra)
+        return Step(RETRY, delay=delay, error=error)
+
+    def _give_up(self, call: Call, error: VFError, cause: BaseException | None) -> Step:
+        if call.attempt > 1:
+            error.add_note(f"gave up after {call.attempt} attempts")
+        return Step(RAISE, error=error, cause=cause)
+
+    # -- ending a call ----------------------------------------------------------------------------
+
+    def finish(self, call: Call, response: Response | None, error: BaseException | None) -> None:
+        duration = self.retry.clock() - call.started
+        status = response.status_code if response is not None else getattr(error, "status", None)
+        if error is None:
+            if logger.isEnabledFor(logging.DEBUG):
+                extra = self._extra(call)
+                extra.update(http_status=status, attempts=call.attempt, duration_ms=duration * 1000)
+                logger.debug("http call done", extra=extra)
+        elif isinstance(error, VFError) and logger.isEnabledFor(logging.WARNING):
+            extra = self._extra(call)
+            extra.update(
+                http_status=status, attempts=call.attempt, duration_ms=duration * 1000, error=str(error)
+            )
+            logger.warning("http call failed", extra=extra)
+        if call.observers:
+            outcome = CallOutcome(
+                status_code=status if isinstance(status, int) else None,
+                error=error,
+                duration=duration,
+                attempts=call.attempt,
+            )
+            for observer in call.observers:
+                try:
+                    observer.end(outcome)
+                except Exception:  # instrumentation must never break a call
+                    logger.warning("http hook failed in end", exc_info=True, extra=self._extra(call))
+
+    def _extra(self, call: Call) -> dict[str, Any]:
+        info = call.info
+        return {
+            "correlation_id": info.correlation_id,
+            "service_name": info.service_name,
+            "http_method": info.method,
+            "http_route": info.route,
+            "http_url": info.url,
+        }
