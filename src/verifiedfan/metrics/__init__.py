@@ -34,6 +34,7 @@ __all__ = [
     "Metric",
     "MetricSink",
     "PrometheusSink",
+    "TimedHttpHook",
     "Unit",
     "get_default_sink",
     "make_metric_name",
@@ -45,3 +46,12 @@ __all__ = [
     "timed_client",
     "validate_dimensions",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # TimedHttpHook needs verifiedfan.http (httpx); import it only when asked for.
+    if name == "TimedHttpHook":
+        from verifiedfan.metrics._http import TimedHttpHook
+
+        return TimedHttpHook
+    raise AttributeError(name)

@@ -1,0 +1,48 @@
+"""Tracing on the OpenTelemetry SDK (extra ``tracing``): the successor of ``@verifiedfan/tracing``.
+
+``configure_tracing`` sets up the provider and OTLP/HTTP export; ``traced`` and ``traced_client`` wrap
+functions and client methods in spans; the propagation helpers carry W3C trace context through HTTP
+and Kafka headers.
+"""
+
+from verifiedfan._optional import require
+
+require("opentelemetry.sdk", "tracing")
+
+from verifiedfan.tracing._http import TracingHttpHook  # noqa: E402
+from verifiedfan.tracing._propagation import (  # noqa: E402
+    continue_trace,
+    current_ids,
+    extract_context,
+    inject_headers,
+    kafka_headers_to_dict,
+)
+from verifiedfan.tracing._setup import (  # noqa: E402
+    ResilientExporter,
+    TracingConfig,
+    configure_tracing,
+    get_tracer,
+    is_configured,
+    reset_tracing,
+    shutdown_tracing,
+)
+from verifiedfan.tracing._traced import AttributesSelector, traced, traced_client  # noqa: E402
+
+__all__ = [
+    "AttributesSelector",
+    "ResilientExporter",
+    "TracingConfig",
+    "TracingHttpHook",
+    "configure_tracing",
+    "continue_trace",
+    "current_ids",
+    "extract_context",
+    "get_tracer",
+    "inject_headers",
+    "is_configured",
+    "kafka_headers_to_dict",
+    "reset_tracing",
+    "shutdown_tracing",
+    "traced",
+    "traced_client",
+]
