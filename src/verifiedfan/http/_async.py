@@ -9,6 +9,7 @@ from typing import Any, Self, TypedDict, Unpack
 
 import httpx
 
+from verifiedfan.correlation import correlation_scope, current_correlation_id
 from verifiedfan.errors import NotConnectedError, ValidationError
 from verifiedfan.http._config import HttpSettings, Limits, RetryPolicy, Timeouts
 from verifiedfan.http._core import RAISE, REAUTH, RETURN, ClientCore
@@ -158,6 +159,42 @@ class HttpClient:
         client = self._client
         if client is None:
             raise NotConnectedError(f"{self._core.service_name}: the HTTP client is closed")
+        # The call runs under the caller's correlation id, or a new one for this call only: a
+        # generated id must not leak into the caller's later, unrelated work.
+        with correlation_scope(current_correlation_id()):
+            return await self._send(
+                client,
+                method,
+                path_or_url,
+                params=params,
+                json=json,
+                data=data,
+                headers=headers,
+                token=token,
+                auth=auth,
+                idempotency_key=idempotency_key,
+                retry_non_idempotent=retry_non_idempotent,
+                timeout=timeout,
+                route=route,
+            )
+
+    async def _send(
+        self,
+        client: httpx.AsyncClient,
+        method: str,
+        path_or_url: str,
+        *,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        data: Mapping[str, Any] | bytes | str | None,
+        headers: Mapping[str, str] | None,
+        token: str | None,
+        auth: AsyncTokenSource | None,
+        idempotency_key: str | None,
+        retry_non_idempotent: bool,
+        timeout: float | Timeouts | None,  # noqa: ASYNC109 - see request()
+        route: str | None,
+    ) -> Response:
         core = self._core
         call = core.prepare(
             method,
