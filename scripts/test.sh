@@ -7,6 +7,13 @@ bash scripts/bootstrap.sh
 export PATH="$PWD/.venv/bin:$PATH"
 echo "== ruff"; ruff check . && ruff format --check .
 echo "== mypy --strict"; mypy
+echo "== vf stack (local servers: installed on first use into ~/.cache/verifiedfan/stack)"
+stack_started="$(mktemp)"
+trap 'vf stack down --started-file "$stack_started" || true; rm -f "$stack_started"' EXIT
+t0=$(date +%s%N); vf stack install
+t1=$(date +%s%N); vf stack up --started-file "$stack_started"
+t2=$(date +%s%N)
+echo "vf stack: install $(( (t1 - t0) / 1000000 )) ms, start $(( (t2 - t1) / 1000000 )) ms"
 echo "== pytest"
 set +e
 pytest "$@"

@@ -21,6 +21,8 @@ except ImportError as exc:  # pragma: no cover - only without the cli extra
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "jwt": ("verifiedfan.cli._jwt", "Make and read JWTs (debugging), read X.509 certificates."),
     "normalize": ("verifiedfan.cli._normalize", "Normalize emails, phones, zips, names... (args or stdin)."),
+    "stack": ("verifiedfan.cli._stack", "Start/stop the real local servers (Kafka, Redis, Mongo, AWS...)."),
+    "trace": ("verifiedfan.cli._trace", "List and show traces held by the local OTLP receiver, as trees."),
 }
 
 app = typer.Typer(
