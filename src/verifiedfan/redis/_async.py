@@ -1,0 +1,313 @@
+"""``Redis``: the asyncio JSON cache over a primary and an optional read replica."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import random
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from verifiedfan._optional import require
+from verifiedfan.errors import ConfigurationError
+from verifiedfan.redis._core import (
+    EventName,
+    Listeners,
+    RedisEvent,
+    ReplicaHealth,
+    RetryPolicy,
+    Role,
+    Ttl,
+    classify,
+    connection_options,
+    decode,
+    encode,
+    is_retryable,
+    logger,
+    redact_url,
+    translate,
+    ttl_args,
+    validate_key,
+    validate_keys,
+)
+from verifiedfan.redis._errors import (
+    CacheClosedError,
+    CacheConnectionError,
+    CacheError,
+    CacheTimeoutError,
+    CacheValidationError,
+)
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis as AsyncRedisClient
+
+    from verifiedfan.redis._settings import RedisSettings
+
+__all__ = ["Redis"]
+
+T = TypeVar("T")
+
+
+class Redis:
+    """JSON cache on redis-py's asyncio client: reads from the replica, writes to the primary.
+
+    Every value is stored as compact JSON with a required TTL. Connection errors (and ``READONLY``
+    after a failover) reconnect and retry following ``retry``; other errors are raised at once. When
+    the replica is unreachable, reads fall back to the primary (one warning per outage) and the
+    replica is retried after ``replica_cooldown`` seconds. redis-py's own retries are disabled.
+
+    ``primary_client``/``replica_client`` inject prebuilt ``redis.asyncio.Redis`` clients (tests,
+    benchmarks); they are not closed by :meth:`aclose`.
+    """
+
+    def __init__(
+        self,
+        *,
+        url: str | None = None,
+        read_only_url: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        namespace: str = "",
+        connect_timeout: float | None = 2.0,
+        socket_timeout: float | None = 2.0,
+        client_name: str | None = None,
+        max_connections: int | None = None,
+        health_check_interval: int = 0,
+        retry: RetryPolicy | None = None,
+        replica_cooldown: float = 5.0,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        rand: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.monotonic,
+        primary_client: AsyncRedisClient | None = None,
+        replica_client: AsyncRedisClient | None = None,
+    ) -> None:
+        if url is None and primary_client is None:
+            raise ConfigurationError("Redis needs url= (or primary_client=)")
+        self._rx = require("redis.exceptions", "redis")
+        self._retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._rand = rand
+        self._namespace = namespace
+        self._listeners = Listeners()
+        self._health = ReplicaHealth(replica_cooldown, clock)
+        self._flights: dict[str, asyncio.Task[Any]] = {}
+        self._closed = False
+        self._endpoints: dict[Role, str] = {"primary": redact_url(url or "<injected client>")}
+        options = connection_options(
+            connect_timeout=connect_timeout,
+            socket_timeout=socket_timeout,
+            client_name=client_name,
+            max_connections=max_connections,
+            health_check_interval=health_check_interval,
+        )
+        if username is not None:
+            options["username"] = username
+        if password is not None:
+            options["password"] = password
+        self._owned: list[AsyncRedisClient] = []
+        self._primary = primary_client or self._build(url or "", "primary", options)
+        self._replica: AsyncRedisClient | None = replica_client
+        if replica_client is None and read_only_url:
+            self._replica = self._build(read_only_url, "replica", options)
+        if self._replica is not None:
+            self._endpoints["replica"] = redact_url(read_only_url or "<injected client>")
+
+    @classmethod
+    def from_settings(cls, settings: RedisSettings, **overrides: Any) -> Redis:
+        """A client configured by :class:`RedisSettings` (``VF_REDIS_*``); keywords override."""
+        return cls(**{**settings.client_kwargs(), **overrides})
+
+    def _build(self, url: str, role: Role, options: dict[str, Any]) -> AsyncRedisClient:
+        aioredis = require("redis.asyncio", "redis")
+        retry_mod = require("redis.asyncio.retry", "redis")
+        backoff = require("redis.backoff", "redis")
+
+        async def on_connect(conn: Any) -> None:
+            self._emit("connect", role)
+            await conn.on_connect()
+            self._emit("ready", role)
+
+        client: AsyncRedisClient = aioredis.Redis.from_url(
+            url, retry=retry_mod.Retry(backoff.NoBackoff(), 0), redis_connect_func=on_connect, **options
+        )
+        self._owned.append(client)
+        return client
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def on(self, event: EventName, listener: Callable[[RedisEvent], None]) -> None:
+        """Call ``listener`` on ``connect``, ``ready``, ``error``, ``reconnecting`` or ``end``."""
+        self._listeners.add(event, listener)
+
+    def off(self, event: EventName, listener: Callable[[RedisEvent], None]) -> None:
+        self._listeners.remove(event, listener)
+
+    def _emit(
+        self, name: EventName, role: Role, *, attempt: int = 0, delay: float = 0.0, error: Any = None
+    ) -> None:
+        event = RedisEvent(name, role, self._endpoints[role], attempt=attempt, delay=delay, error=error)
+        self._listeners.emit(event)
+
+    # -- the retry loop -------------------------------------------------------------------------
+
+    async def _run(self, role: Role, op: Callable[[AsyncRedisClient], Awaitable[T]]) -> T:
+        client = self._replica if role == "replica" and self._replica is not None else self._primary
+        attempt = 0
+        while True:
+            if self._closed:
+                raise CacheClosedError("the Redis client is closed")
+            attempt += 1
+            try:
+                return await op(client)
+            except (self._rx.RedisError, OSError) as exc:
+                kind = classify(exc)
+                if role == "replica" or not is_retryable(kind) or attempt > self._retry.retries:
+                    error = translate(exc, kind, role, self._endpoints[role], attempt)
+                    self._emit("error", role, attempt=attempt, error=error)
+                    raise error from exc
+                delay = self._retry.delay(attempt, self._rand)
+                self._emit("reconnecting", role, attempt=attempt, delay=delay, error=exc)
+                logger.info(
+                    "redis %s %s: %s, reconnecting (retry %d in %.3fs)",
+                    role,
+                    self._endpoints[role],
+                    kind.value,
+                    attempt,
+                    delay,
+                )
+                await client.connection_pool.disconnect(inuse_connections=False)
+                await self._sleep(delay)
+
+    async def _read(self, use_primary: bool, op: Callable[[AsyncRedisClient], Awaitable[T]]) -> T:
+        if use_primary or self._replica is None or not self._health.usable():
+            return await self._run("primary", op)
+        try:
+            return await self._run("replica", op)
+        except (CacheConnectionError, CacheTimeoutError) as exc:
+            if self._health.mark_down():
+                logger.warning(
+                    "redis replica %s unreachable (%s); reading from the primary for %.1fs",
+                    self._endpoints["replica"],
+                    type(exc).__name__,
+                    self._health.cooldown,
+                )
+            await self._replica.connection_pool.disconnect(inuse_connections=False)
+            return await self._run("primary", op)
+
+    # -- the cache API --------------------------------------------------------------------------
+
+    def _key(self, key: str) -> str:
+        return self._namespace + validate_key(key)
+
+    async def get(self, key: str, *, use_primary: bool = False) -> Any:
+        """The JSON value of ``key`` (``None`` when missing), from the replica unless ``use_primary``."""
+        full = self._key(key)
+        raw = await self._read(use_primary, lambda c: c.get(full))
+        return decode(raw, full)
+
+    async def mget(self, keys: Sequence[str], *, use_primary: bool = False) -> list[Any]:
+        """The values of ``keys`` in order (``None`` for each missing one)."""
+        full = [self._namespace + k for k in validate_keys(keys)]
+        if not full:
+            return []
+        raws = await self._read(use_primary, lambda c: c.mget(full))
+        return [decode(raw, k) for raw, k in zip(raws, full, strict=True)]
+
+    async def set(self, key: str, value: Any, *, ttl: Ttl, new_only: bool = False) -> bool:
+        """Store ``value`` as JSON on the primary for ``ttl`` seconds; ``False`` when ``new_only``
+        and the key already existed (nothing written)."""
+        full = self._key(key)
+        expiry = ttl_args(ttl)
+        payload = encode(value)
+        written = await self._run(
+            "primary", lambda c: c.set(full, payload, ex=expiry[0], px=expiry[1], nx=new_only)
+        )
+        return bool(written)
+
+    async def delete(self, *keys: str) -> int:
+        """Delete ``keys`` on the primary; the number that existed."""
+        full = [self._namespace + k for k in validate_keys(keys)]
+        if not full:
+            raise CacheValidationError("delete() needs at least one key")
+        return int(await self._run("primary", lambda c: c.delete(*full)))
+
+    async def get_or_set(
+        self,
+        key: str,
+        loader: Callable[[], Awaitable[T]],
+        *,
+        ttl: Ttl,
+        use_primary: bool = False,
+    ) -> T:
+        """Cache-aside with single flight: the cached value, or ``loader()``'s result cached for ``ttl``.
+
+        A hit costs one ``GET`` (from the replica unless ``use_primary``). On a miss, concurrent calls
+        for the key join one flight, which checks the primary again and calls ``loader`` at most
+        once. The value is returned as its JSON round trip, so a hit and a miss give equal results.
+        ``None`` is not cached. A failure to write the loaded value back is logged, not raised.
+        """
+        full = self._key(key)
+        expiry = ttl_args(ttl)
+        raw = await self._read(use_primary, lambda c: c.get(full))
+        if raw is not None:  # the hit path: one GET, no task
+            cached: T = decode(raw, full)
+            return cached
+        task = self._flights.get(full)
+        if task is None:
+            task = asyncio.get_running_loop().create_task(self._load_through(full, loader, expiry))
+            self._flights[full] = task
+            task.add_done_callback(functools.partial(self._flight_done, full))
+        result: T = await asyncio.shield(task)
+        return result
+
+    async def _load_through(
+        self, full: str, loader: Callable[[], Awaitable[T]], expiry: tuple[int | None, int | None]
+    ) -> T:
+        # Check the primary again: a flight that ended while our first GET was in the air (or a
+        # replica lagging behind it) must not cause a second load.
+        raw = await self._run("primary", lambda c: c.get(full))
+        if raw is not None:
+            cached: T = decode(raw, full)
+            return cached
+        value = await loader()
+        if value is None:
+            return value
+        payload = encode(value)
+        try:
+            await self._run("primary", lambda c: c.set(full, payload, ex=expiry[0], px=expiry[1]))
+        except CacheError as exc:
+            logger.warning("redis: could not cache the loaded value of %r: %s", full, exc)
+        loaded: T = json.loads(payload)
+        return loaded
+
+    def _flight_done(self, full: str, task: asyncio.Task[Any]) -> None:
+        if self._flights.get(full) is task:
+            del self._flights[full]
+        if not task.cancelled():
+            task.exception()  # retrieved: no "exception was never retrieved" when every waiter left
+
+    async def ping(self, *, use_primary: bool = True) -> bool:
+        """``True`` when the server answers (through the same retry policy)."""
+        return bool(await self._read(use_primary, lambda c: c.ping()))
+
+    async def aclose(self) -> None:
+        """Close the connections of the clients this object created; later calls raise."""
+        if self._closed:
+            return
+        self._closed = True
+        for client in self._owned:
+            await client.aclose()
+        for role in self._endpoints:
+            self._emit("end", role)
+
+    async def __aenter__(self) -> Redis:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        replica = self._endpoints.get("replica")
+        return f"Redis(primary={self._endpoints['primary']!r}, replica={replica!r})"

@@ -1,0 +1,297 @@
+"""``SyncRedis``: the blocking twin of :class:`~verifiedfan.redis.Redis` (same core, same policy)."""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from verifiedfan._optional import require
+from verifiedfan.errors import ConfigurationError
+from verifiedfan.redis._core import (
+    EventName,
+    Listeners,
+    RedisEvent,
+    ReplicaHealth,
+    RetryPolicy,
+    Role,
+    Ttl,
+    classify,
+    connection_options,
+    decode,
+    encode,
+    is_retryable,
+    logger,
+    redact_url,
+    translate,
+    ttl_args,
+    validate_key,
+    validate_keys,
+)
+from verifiedfan.redis._errors import (
+    CacheClosedError,
+    CacheConnectionError,
+    CacheError,
+    CacheTimeoutError,
+    CacheValidationError,
+)
+
+if TYPE_CHECKING:
+    from redis import Redis as SyncRedisClient
+
+    from verifiedfan.redis._settings import RedisSettings
+
+__all__ = ["SyncRedis"]
+
+T = TypeVar("T")
+
+
+class _Flight:
+    """One in-progress ``get_or_set`` for a key: followers wait for the leader's result."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+
+class SyncRedis:
+    """The blocking twin of :class:`~verifiedfan.redis.Redis`: same arguments, same behaviour."""
+
+    def __init__(
+        self,
+        *,
+        url: str | None = None,
+        read_only_url: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        namespace: str = "",
+        connect_timeout: float | None = 2.0,
+        socket_timeout: float | None = 2.0,
+        client_name: str | None = None,
+        max_connections: int | None = None,
+        health_check_interval: int = 0,
+        retry: RetryPolicy | None = None,
+        replica_cooldown: float = 5.0,
+        sleep: Callable[[float], object] = time.sleep,
+        rand: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.monotonic,
+        primary_client: SyncRedisClient | None = None,
+        replica_client: SyncRedisClient | None = None,
+    ) -> None:
+        if url is None and primary_client is None:
+            raise ConfigurationError("SyncRedis needs url= (or primary_client=)")
+        self._rx = require("redis.exceptions", "redis")
+        self._retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._rand = rand
+        self._namespace = namespace
+        self._listeners = Listeners()
+        self._health = ReplicaHealth(replica_cooldown, clock)
+        self._flights: dict[str, _Flight] = {}
+        self._flights_lock = threading.Lock()
+        self._closed = False
+        self._endpoints: dict[Role, str] = {"primary": redact_url(url or "<injected client>")}
+        options = connection_options(
+            connect_timeout=connect_timeout,
+            socket_timeout=socket_timeout,
+            client_name=client_name,
+            max_connections=max_connections,
+            health_check_interval=health_check_interval,
+        )
+        if username is not None:
+            options["username"] = username
+        if password is not None:
+            options["password"] = password
+        self._owned: list[SyncRedisClient] = []
+        self._primary = primary_client or self._build(url or "", "primary", options)
+        self._replica: SyncRedisClient | None = replica_client
+        if replica_client is None and read_only_url:
+            self._replica = self._build(read_only_url, "replica", options)
+        if self._replica is not None:
+            self._endpoints["replica"] = redact_url(read_only_url or "<injected client>")
+
+    @classmethod
+    def from_settings(cls, settings: RedisSettings, **overrides: Any) -> SyncRedis:
+        """A client configured by :class:`RedisSettings` (``VF_REDIS_*``); keywords override."""
+        return cls(**{**settings.client_kwargs(), **overrides})
+
+    def _build(self, url: str, role: Role, options: dict[str, Any]) -> SyncRedisClient:
+        redis = require("redis", "redis")
+        retry_mod = require("redis.retry", "redis")
+        backoff = require("redis.backoff", "redis")
+
+        def on_connect(conn: Any) -> None:
+            self._emit("connect", role)
+            conn.on_connect()
+            self._emit("ready", role)
+
+        client: SyncRedisClient = redis.Redis.from_url(
+            url, retry=retry_mod.Retry(backoff.NoBackoff(), 0), redis_connect_func=on_connect, **options
+        )
+        self._owned.append(client)
+        return client
+
+    def on(self, event: EventName, listener: Callable[[RedisEvent], None]) -> None:
+        """Call ``listener`` on ``connect``, ``ready``, ``error``, ``reconnecting`` or ``end``."""
+        self._listeners.add(event, listener)
+
+    def off(self, event: EventName, listener: Callable[[RedisEvent], None]) -> None:
+        self._listeners.remove(event, listener)
+
+    def _emit(
+        self, name: EventName, role: Role, *, attempt: int = 0, delay: float = 0.0, error: Any = None
+    ) -> None:
+        event = RedisEvent(name, role, self._endpoints[role], attempt=attempt, delay=delay, error=error)
+        self._listeners.emit(event)
+
+    def _run(self, role: Role, op: Callable[[SyncRedisClient], T]) -> T:
+        client = self._replica if role == "replica" and self._replica is not None else self._primary
+        attempt = 0
+        while True:
+            if self._closed:
+                raise CacheClosedError("the Redis client is closed")
+            attempt += 1
+            try:
+                return op(client)
+            except (self._rx.RedisError, OSError) as exc:
+                kind = classify(exc)
+                if role == "replica" or not is_retryable(kind) or attempt > self._retry.retries:
+                    error = translate(exc, kind, role, self._endpoints[role], attempt)
+                    self._emit("error", role, attempt=attempt, error=error)
+                    raise error from exc
+                delay = self._retry.delay(attempt, self._rand)
+                self._emit("reconnecting", role, attempt=attempt, delay=delay, error=exc)
+                logger.info(
+                    "redis %s %s: %s, reconnecting (retry %d in %.3fs)",
+                    role,
+                    self._endpoints[role],
+                    kind.value,
+                    attempt,
+                    delay,
+                )
+                client.connection_pool.disconnect(inuse_connections=False)
+                self._sleep(delay)
+
+    def _read(self, use_primary: bool, op: Callable[[SyncRedisClient], T]) -> T:
+        if use_primary or self._replica is None or not self._health.usable():
+            return self._run("primary", op)
+        try:
+            return self._run("replica", op)
+        except (CacheConnectionError, CacheTimeoutError) as exc:
+            if self._health.mark_down():
+                logger.warning(
+                    "redis replica %s unreachable (%s); reading from the primary for %.1fs",
+                    self._endpoints["replica"],
+                    type(exc).__name__,
+                    self._health.cooldown,
+                )
+            self._replica.connection_pool.disconnect(inuse_connections=False)
+            return self._run("primary", op)
+
+    def _key(self, key: str) -> str:
+        return self._namespace + validate_key(key)
+
+    def get(self, key: str, *, use_primary: bool = False) -> Any:
+        """The JSON value of ``key`` (``None`` when missing), from the replica unless ``use_primary``."""
+        full = self._key(key)
+        return decode(self._read(use_primary, lambda c: c.get(full)), full)
+
+    def mget(self, keys: Sequence[str], *, use_primary: bool = False) -> list[Any]:
+        """The values of ``keys`` in order (``None`` for each missing one)."""
+        full = [self._namespace + k for k in validate_keys(keys)]
+        if not full:
+            return []
+        raws: list[Any] = self._read(use_primary, lambda c: c.mget(full))
+        return [decode(raw, k) for raw, k in zip(raws, full, strict=True)]
+
+    def set(self, key: str, value: Any, *, ttl: Ttl, new_only: bool = False) -> bool:
+        """Store ``value`` as JSON on the primary for ``ttl`` seconds; ``False`` when ``new_only``
+        and the key already existed (nothing written)."""
+        full = self._key(key)
+        expiry = ttl_args(ttl)
+        payload = encode(value)
+        return bool(
+            self._run("primary", lambda c: c.set(full, payload, ex=expiry[0], px=expiry[1], nx=new_only))
+        )
+
+    def delete(self, *keys: str) -> int:
+        """Delete ``keys`` on the primary; the number that existed."""
+        full = [self._namespace + k for k in validate_keys(keys)]
+        if not full:
+            raise CacheValidationError("delete() needs at least one key")
+        return int(self._run("primary", lambda c: c.delete(*full)))
+
+    def get_or_set(self, key: str, loader: Callable[[], T], *, ttl: Ttl, use_primary: bool = False) -> T:
+        """Cache-aside with single flight across threads (see :meth:`Redis.get_or_set`)."""
+        full = self._key(key)
+        expiry = ttl_args(ttl)
+        raw = self._read(use_primary, lambda c: c.get(full))
+        if raw is not None:  # the hit path: one GET, no lock
+            cached: T = decode(raw, full)
+            return cached
+        with self._flights_lock:
+            flight = self._flights.get(full)
+            leader = flight is None
+            if flight is None:
+                flight = self._flights[full] = _Flight()
+        if not leader:
+            flight.done.wait()
+            if flight.error is not None:
+                raise flight.error
+            follower_value: T = flight.value
+            return follower_value
+        try:
+            flight.value = self._load_through(full, loader, expiry)
+        except BaseException as exc:
+            flight.error = exc
+            raise
+        finally:
+            with self._flights_lock:
+                del self._flights[full]
+            flight.done.set()
+        value: T = flight.value
+        return value
+
+    def _load_through(self, full: str, loader: Callable[[], T], expiry: tuple[int | None, int | None]) -> T:
+        raw = self._run("primary", lambda c: c.get(full))  # a flight may have just ended: check again
+        if raw is not None:
+            cached: T = decode(raw, full)
+            return cached
+        value = loader()
+        if value is None:
+            return value
+        payload = encode(value)
+        try:
+            self._run("primary", lambda c: c.set(full, payload, ex=expiry[0], px=expiry[1]))
+        except CacheError as exc:
+            logger.warning("redis: could not cache the loaded value of %r: %s", full, exc)
+        loaded: T = json.loads(payload)
+        return loaded
+
+    def ping(self, *, use_primary: bool = True) -> bool:
+        """``True`` when the server answers (through the same retry policy)."""
+        return bool(self._read(use_primary, lambda c: c.ping()))
+
+    def close(self) -> None:
+        """Close the connections of the clients this object created; later calls raise."""
+        if self._closed:
+            return
+        self._closed = True
+        for client in self._owned:
+            client.close()
+        for role in tuple(self._endpoints):
+            self._emit("end", role)
+
+    def __enter__(self) -> SyncRedis:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        replica = self._endpoints.get("replica")
+        return f"SyncRedis(primary={self._endpoints['primary']!r}, replica={replica!r})"
