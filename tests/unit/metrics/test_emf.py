@@ -70,12 +70,14 @@ def test_batching_groups_by_dimensions_and_respects_limits() -> None:
 def test_buffered_sink_flushes_when_full_and_on_demand() -> None:
     out = io.StringIO()
     sink = EmfSink(stream=out, max_buffered=3)
+    ts = 1_700_000_000_000  # one timestamp: metrics of different milliseconds go in separate documents
     for i in range(2):
-        put_metric("NS", "n", i, sink=sink)
+        put_metric("NS", "n", i, sink=sink, timestamp_ms=ts)
     assert out.getvalue() == ""
-    put_metric("NS", "n", 2, sink=sink)
+    put_metric("NS", "n", 2, sink=sink, timestamp_ms=ts)
     assert len(lines(out)) == 1
-    put_metric("NS", "n", 3, sink=sink)
+    assert lines(out)[0]["n"] == [0.0, 1.0, 2.0]
+    put_metric("NS", "n", 3, sink=sink, timestamp_ms=ts)
     sink.flush()
     assert len(lines(out)) == 2
 
