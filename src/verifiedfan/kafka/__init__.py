@@ -1,0 +1,111 @@
+"""Event streaming: a Kafka producer and consumer with the Confluent schema registry and Avro.
+
+The successor of ``@verifiedfan/kafka``. :class:`Kafka` is a producer bound to one topic that
+validates a whole batch before sending any of it and writes the Confluent wire format;
+:class:`KafkaConsumer` reads and decodes (optionally resolving to a reader schema), commits only
+what was handled, and dead-letters what it cannot decode. Every failure is a :class:`KafkaError`.
+Needs the ``kafka`` extra: ``pip install "verifiedfan[kafka]"``.
+"""
+
+from verifiedfan.kafka._batch import MessageInput
+from verifiedfan.kafka._compat import can_read, is_compatible
+from verifiedfan.kafka._consumer import DLQ_HEADERS, Handler, KafkaConsumer
+from verifiedfan.kafka._errors import (
+    DeliveryError,
+    DeliveryFailure,
+    FieldIssue,
+    InvalidSchemaError,
+    KafkaError,
+    MessageDecodeError,
+    MessageTooLargeError,
+    RegistryUnavailableError,
+    SchemaIncompatibleError,
+    SchemaNotFoundError,
+    SchemaRegistryError,
+    SchemaValidationError,
+    UnknownTopicError,
+)
+from verifiedfan.kafka._formatters import (
+    AvroFormatter,
+    CallableFormatter,
+    Decoded,
+    EncodedBatch,
+    Formatter,
+    JsonFormatter,
+    pack_wire,
+    parse_avro_schema,
+    unpack_wire,
+)
+from verifiedfan.kafka._hooks import (
+    HeadersHook,
+    MessageContext,
+    default_headers_hook,
+    default_message_context,
+    tracing_enabled,
+)
+from verifiedfan.kafka._models import (
+    ConsumedMessage,
+    Headers,
+    KafkaMessage,
+    KafkaSettings,
+    RecordMetadata,
+    RetryPolicy,
+    SslConfig,
+    SslProvider,
+    validate_topic_name,
+)
+from verifiedfan.kafka._partition import java_partition, murmur2
+from verifiedfan.kafka._producer import Kafka
+from verifiedfan.kafka._registry import Compatibility, RegisteredSchema, SchemaRegistryClient, schema_text
+
+__all__ = [
+    "DLQ_HEADERS",
+    "AvroFormatter",
+    "CallableFormatter",
+    "Compatibility",
+    "ConsumedMessage",
+    "Decoded",
+    "DeliveryError",
+    "DeliveryFailure",
+    "EncodedBatch",
+    "FieldIssue",
+    "Formatter",
+    "Handler",
+    "Headers",
+    "HeadersHook",
+    "InvalidSchemaError",
+    "JsonFormatter",
+    "Kafka",
+    "KafkaConsumer",
+    "KafkaError",
+    "KafkaMessage",
+    "KafkaSettings",
+    "MessageContext",
+    "MessageDecodeError",
+    "MessageInput",
+    "MessageTooLargeError",
+    "RecordMetadata",
+    "RegisteredSchema",
+    "RegistryUnavailableError",
+    "RetryPolicy",
+    "SchemaIncompatibleError",
+    "SchemaNotFoundError",
+    "SchemaRegistryClient",
+    "SchemaRegistryError",
+    "SchemaValidationError",
+    "SslConfig",
+    "SslProvider",
+    "UnknownTopicError",
+    "can_read",
+    "default_headers_hook",
+    "default_message_context",
+    "is_compatible",
+    "java_partition",
+    "murmur2",
+    "pack_wire",
+    "parse_avro_schema",
+    "schema_text",
+    "tracing_enabled",
+    "unpack_wire",
+    "validate_topic_name",
+]

@@ -1,0 +1,112 @@
+"""A batch on its way: normalised messages, and delivery state completed from librdkafka's thread."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from verifiedfan.errors import ValidationError
+from verifiedfan.kafka._errors import DeliveryFailure
+from verifiedfan.kafka._models import KafkaMessage
+from verifiedfan.kafka._rdkafka import error_code
+
+__all__ = ["MessageInput"]  # Batch and the helpers are internal to the producer
+
+MessageInput = KafkaMessage | Mapping[str, Any]
+"""A message to send: a :class:`KafkaMessage` or a mapping with ``value`` and optional ``key``/``headers``."""
+
+_MESSAGE_KEYS = frozenset({"key", "value", "headers"})
+
+
+class Batch:
+    """Delivery state of one batch, completed from librdkafka's callback thread."""
+
+    __slots__ = ("failures", "future", "lock", "loop", "on_finished", "remaining", "results")
+
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, size: int, on_finished: Callable[[], None] | None = None
+    ) -> None:
+        self.loop = loop
+        self.on_finished = on_finished
+        self.future: asyncio.Future[None] = loop.create_future()
+        self.results: list[tuple[int, int, int | None] | None] = [None] * size
+        self.failures: list[DeliveryFailure] = []
+        self.remaining = size
+        self.lock = threading.Lock()
+
+    def callback(self, index: int) -> Callable[[Any, Any], None]:
+        def on_delivery(err: Any, msg: Any) -> None:
+            if err is None:
+                ts_type, ts = msg.timestamp()
+                self.results[index] = (msg.partition(), msg.offset(), ts if ts_type else None)
+                self._done(None)
+            else:
+                self._done(DeliveryFailure(index, error_code(err), str(err.str())))
+
+        return on_delivery
+
+    def fail(self, index: int, code: str, reason: str) -> None:
+        self._done(DeliveryFailure(index, code, reason))
+
+    def _done(self, failure: DeliveryFailure | None) -> None:
+        with self.lock:
+            if failure is not None:
+                self.failures.append(failure)
+            self.remaining -= 1
+            finished = self.remaining == 0
+        if finished:
+            if self.on_finished is not None:
+                self.on_finished()
+            self.loop.call_soon_threadsafe(_resolve, self.future)
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+def split(messages: Iterable[MessageInput]) -> tuple[list[Any], list[bytes | None], list[Any]]:
+    """The values, the keys (as bytes) and the headers of a batch, checking each message's shape."""
+    values: list[Any] = []
+    keys: list[bytes | None] = []
+    headers: list[Any] = []
+    for index, message in enumerate(messages):
+        if type(message) is dict or (not isinstance(message, KafkaMessage) and isinstance(message, Mapping)):
+            if "value" not in message or not message.keys() <= _MESSAGE_KEYS:
+                unknown = sorted(set(message) - _MESSAGE_KEYS)
+                raise ValidationError(
+                    f"message {index}: expected keys 'value' and optional 'key', 'headers'"
+                    + (f"; unknown {unknown}" if unknown else "; 'value' missing")
+                )
+            value, key, extra = message["value"], message.get("key"), message.get("headers")
+        elif isinstance(message, KafkaMessage):
+            value, key, extra = message.value, message.key, message.headers
+        else:
+            raise ValidationError(
+                f"message {index}: expected a KafkaMessage or a mapping, not {type(message).__name__}"
+            )
+        if type(key) is str:
+            key = key.encode()
+        elif key is not None and type(key) is not bytes:
+            raise ValidationError(
+                f"message {index}: key must be str, bytes or None, not {type(key).__name__}"
+            )
+        values.append(value)
+        keys.append(key)
+        headers.append(extra)
+    return values, keys, headers
+
+
+def header_list(
+    index: int, base: Mapping[str, bytes], extra: Mapping[str, str | bytes] | None
+) -> list[tuple[str, bytes]] | None:
+    if not base and not extra:
+        return None
+    out = dict(base)
+    for name, value in (extra or {}).items():
+        if not isinstance(name, str) or not isinstance(value, str | bytes):
+            raise ValidationError(f"message {index}: header {name!r} must map a str to str or bytes")
+        out[name] = value.encode() if isinstance(value, str) else value
+    return list(out.items())

@@ -1,0 +1,158 @@
+"""The ``KafkaError`` family: every failure of the producer, the consumer and the schema registry.
+
+::
+
+    KafkaError (VFError)
+    ├── DeliveryError                  messages the broker did not acknowledge in time (``failures``)
+    │   ├── MessageTooLargeError       a message is bigger than ``message.max.bytes``
+    │   └── UnknownTopicError          the topic does not exist (and is not auto-created)
+    ├── SchemaValidationError (ValidationError)  a value does not match the schema; nothing was sent
+    ├── InvalidSchemaError (ValidationError)     a schema that does not parse
+    ├── MessageDecodeError             bytes that are not a message of the expected format
+    └── SchemaRegistryError            the registry answered with an error
+        ├── SchemaNotFoundError        404: unknown subject, version or id
+        ├── SchemaIncompatibleError    409: refused by the subject's compatibility rule
+        └── RegistryUnavailableError   no answer after the retries (network, 5xx, 429)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from verifiedfan.errors import ValidationError, VFError
+
+__all__ = [
+    "DeliveryError",
+    "DeliveryFailure",
+    "FieldIssue",
+    "InvalidSchemaError",
+    "KafkaError",
+    "MessageDecodeError",
+    "MessageTooLargeError",
+    "RegistryUnavailableError",
+    "SchemaIncompatibleError",
+    "SchemaNotFoundError",
+    "SchemaRegistryError",
+    "SchemaValidationError",
+    "UnknownTopicError",
+]
+
+
+class KafkaError(VFError):
+    """Root of every error raised by :mod:`verifiedfan.kafka`.
+
+    ``code`` is the librdkafka error name (``"_MSG_TIMED_OUT"``, ``"MSG_SIZE_TOO_LARGE"``...) when the
+    error came from librdkafka.
+    """
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None) -> None:
+        super().__init__(message, status=status)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class DeliveryFailure:
+    """One message of a batch that was not delivered: its index in the batch and why."""
+
+    index: int
+    code: str
+    reason: str
+
+
+class DeliveryError(KafkaError):
+    """Some messages were not acknowledged by the broker (timeout, refused, broker gone...).
+
+    ``failures`` lists each undelivered message by its index in the batch; ``delivered`` holds the
+    :class:`~verifiedfan.kafka.RecordMetadata` of the others (``None`` at the failed indexes).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        failures: Sequence[DeliveryFailure] = (),
+        delivered: Sequence[object | None] = (),
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message, code=code)
+        self.failures = tuple(failures)
+        self.delivered = tuple(delivered)
+
+
+class MessageTooLargeError(DeliveryError):
+    """A message is larger than the producer's or the broker's size limit."""
+
+    status = 413
+
+
+class UnknownTopicError(DeliveryError):
+    """The topic does not exist on the cluster and was not created."""
+
+    status = 404
+
+
+@dataclass(frozen=True)
+class FieldIssue:
+    """One problem found in a message: its index in the batch, the field path and what is wrong."""
+
+    index: int
+    field: str
+    problem: str
+
+
+class SchemaValidationError(KafkaError, ValidationError):
+    """Values do not match the schema. Raised before anything is sent: the whole batch is refused.
+
+    ``errors`` names each offending message index and field; ``indexes`` and ``fields`` summarise them.
+    """
+
+    status = 400
+
+    def __init__(self, message: str, *, errors: Sequence[FieldIssue]) -> None:
+        super().__init__(message)
+        self.errors = tuple(errors)
+
+    @property
+    def indexes(self) -> tuple[int, ...]:
+        return tuple(sorted({e.index for e in self.errors}))
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(sorted({e.field for e in self.errors}))
+
+
+class InvalidSchemaError(KafkaError, ValidationError):
+    """A schema that is not valid (does not parse, or the registry answered 422)."""
+
+    status = 422
+
+
+class MessageDecodeError(KafkaError):
+    """Bytes that cannot be decoded (bad magic byte, unknown schema id, corrupt body...)."""
+
+
+class SchemaRegistryError(KafkaError):
+    """The schema registry answered with an error. ``error_code`` is its own code (e.g. 40401)."""
+
+    def __init__(self, message: str, *, status: int | None = None, error_code: int | None = None) -> None:
+        super().__init__(message, status=status)
+        self.error_code = error_code
+
+
+class SchemaNotFoundError(SchemaRegistryError):
+    """404: the subject, version or schema id does not exist."""
+
+    status = 404
+
+
+class SchemaIncompatibleError(SchemaRegistryError):
+    """409: the registry refused the schema under the subject's compatibility rule."""
+
+    status = 409
+
+
+class RegistryUnavailableError(SchemaRegistryError):
+    """The registry gave no usable answer after the retries (connection refused, timeouts, 5xx)."""
+
+    status = 503

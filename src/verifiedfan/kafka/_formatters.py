@@ -1,0 +1,312 @@
+"""Formatters turn message values into bytes and back: Avro through the registry, JSON, or a callable.
+
+The Avro formatter writes the Confluent wire format: magic byte ``0``, the 4-byte big-endian schema
+id, then the Avro body (fastavro ``schemaless_writer`` with the parsed schema cached per id). The
+schema id is the latest version of ``<topic>-value``, cached for ``cache_ttl`` seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import io
+import json
+import logging
+import struct
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from verifiedfan._optional import require
+from verifiedfan.kafka._errors import (
+    FieldIssue,
+    InvalidSchemaError,
+    MessageDecodeError,
+    RegistryUnavailableError,
+    SchemaValidationError,
+)
+from verifiedfan.kafka._fastcheck import Check, compile_check
+from verifiedfan.kafka._registry import SchemaRegistryClient
+
+__all__ = [
+    "AvroFormatter",
+    "CallableFormatter",
+    "Decoded",
+    "EncodedBatch",
+    "Formatter",
+    "JsonFormatter",
+    "pack_wire",
+    "parse_avro_schema",
+    "unpack_wire",
+]
+
+logger = logging.getLogger(__name__)
+_MAGIC = 0
+_HEADER = struct.Struct(">bI")
+
+
+def pack_wire(schema_id: int, body: bytes) -> bytes:
+    """The Confluent wire format: magic byte, 4-byte big-endian schema id, body."""
+    return _HEADER.pack(_MAGIC, schema_id) + body
+
+
+def unpack_wire(data: bytes) -> tuple[int, memoryview]:
+    """Split Confluent wire-format bytes into ``(schema_id, body)``."""
+    if not isinstance(data, bytes | bytearray | memoryview) or len(data) < _HEADER.size:
+        raise MessageDecodeError("not a Confluent wire-format message: shorter than 5 bytes")
+    magic, schema_id = _HEADER.unpack_from(data)
+    if magic != _MAGIC:
+        raise MessageDecodeError(f"not a Confluent wire-format message: magic byte {magic}, expected 0")
+    return schema_id, memoryview(data)[_HEADER.size :]
+
+
+def parse_avro_schema(schema: str | dict[str, Any] | list[Any]) -> Any:
+    """Parse an Avro schema with fastavro, raising :class:`InvalidSchemaError` when it is not valid."""
+    fastavro = require("fastavro", "kafka")
+    try:
+        loaded = json.loads(schema) if isinstance(schema, str) else schema
+        return fastavro.parse_schema(loaded)
+    except Exception as exc:  # fastavro raises several unrelated types for a bad schema
+        raise InvalidSchemaError(f"invalid Avro schema: {exc}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedBatch:
+    """The encoded values of a batch and the schema id they were written with (if any)."""
+
+    payloads: list[bytes]
+    schema_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    value: Any
+    schema_id: int | None = None
+
+
+@runtime_checkable
+class Formatter(Protocol):
+    """What the producer and the consumer need from a formatter."""
+
+    async def encode_many(self, values: Sequence[Any], *, topic: str) -> EncodedBatch: ...
+
+    async def decode(self, data: bytes, *, topic: str) -> Decoded: ...
+
+
+class JsonFormatter:
+    """UTF-8 JSON (the original ``jsonFormat``)."""
+
+    async def encode_many(self, values: Sequence[Any], *, topic: str) -> EncodedBatch:
+        payloads: list[bytes] = []
+        errors: list[FieldIssue] = []
+        for index, value in enumerate(values):
+            try:
+                payloads.append(json.dumps(value, separators=(",", ":")).encode())
+            except (TypeError, ValueError) as exc:
+                errors.append(FieldIssue(index, "", str(exc)))
+        if errors:
+            raise SchemaValidationError(_summary(errors), errors=errors)
+        return EncodedBatch(payloads)
+
+    async def decode(self, data: bytes, *, topic: str) -> Decoded:
+        try:
+            return Decoded(json.loads(data))
+        except (TypeError, ValueError) as exc:
+            raise MessageDecodeError(f"not JSON: {exc}") from exc
+
+
+class CallableFormatter:
+    """Any function ``value -> bytes`` (sync or async); ``decoder`` is optional."""
+
+    def __init__(
+        self,
+        encoder: Callable[[Any], bytes | Awaitable[bytes]],
+        decoder: Callable[[bytes], Any] | None = None,
+    ) -> None:
+        self._encoder = encoder
+        self._decoder = decoder
+
+    async def encode_many(self, values: Sequence[Any], *, topic: str) -> EncodedBatch:
+        payloads: list[bytes] = []
+        errors: list[FieldIssue] = []
+        for index, value in enumerate(values):
+            out: Any
+            try:
+                out = self._encoder(value)
+                if inspect.isawaitable(out):
+                    out = await out
+            except (TypeError, ValueError) as exc:
+                errors.append(FieldIssue(index, "", str(exc)))
+                continue
+            if not isinstance(out, bytes | bytearray):
+                errors.append(FieldIssue(index, "", f"formatter returned {type(out).__name__}, not bytes"))
+                continue
+            payloads.append(bytes(out))
+        if errors:
+            raise SchemaValidationError(_summary(errors), errors=errors)
+        return EncodedBatch(payloads)
+
+    async def decode(self, data: bytes, *, topic: str) -> Decoded:
+        if self._decoder is None:
+            return Decoded(data)
+        try:
+            return Decoded(self._decoder(data))
+        except Exception as exc:  # user code: any failure is a decode failure
+            raise MessageDecodeError(f"decoder failed: {exc}") from exc
+
+
+@dataclass
+class _Latest:
+    schema_id: int
+    parsed: Any
+    fetched_at: float
+
+
+class AvroFormatter:
+    """Avro in the Confluent wire format, with schemas from the registry.
+
+    Encoding uses the latest version of ``subject`` (default ``<topic>-value``), re-fetched after
+    ``cache_ttl`` seconds (a stale schema is kept, with a warning, if the registry is down then).
+    Every value of a batch is validated before any is returned. Decoding fetches the writer's schema
+    by id; with ``reader_schema`` the value is resolved to it (defaults filled, new fields dropped).
+    """
+
+    def __init__(
+        self,
+        registry: SchemaRegistryClient,
+        *,
+        subject: str | None = None,
+        cache_ttl: float = 300.0,
+        reader_schema: str | dict[str, Any] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.registry = registry
+        self.subject = subject
+        self.cache_ttl = cache_ttl
+        self._clock = clock
+        self._latest: dict[str, _Latest] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._writers: dict[int, Any] = {}
+        self._checks: dict[int, Check] = {}
+        self._reader = None if reader_schema is None else parse_avro_schema(reader_schema)
+        self._fastavro = require("fastavro", "kafka")
+        validation = require("fastavro.validation", "kafka")
+        self._validate = validation.validate
+        self._validation_error: type[Exception] = validation.ValidationError
+
+    def subject_for(self, topic: str) -> str:
+        return self.subject or f"{topic}-value"
+
+    def invalidate(self, topic: str | None = None) -> None:
+        """Forget the cached latest schema (of one topic's subject, or all)."""
+        if topic is None:
+            self._latest.clear()
+        else:
+            self._latest.pop(self.subject_for(topic), None)
+
+    async def latest(self, topic: str) -> tuple[int, Any]:
+        """The ``(schema_id, parsed_schema)`` used to encode for ``topic``."""
+        subject = self.subject_for(topic)
+        cached = self._latest.get(subject)
+        if cached is not None and self._clock() - cached.fetched_at < self.cache_ttl:
+            return cached.schema_id, cached.parsed
+        lock = self._locks.setdefault(subject, asyncio.Lock())
+        async with lock:
+            cached = self._latest.get(subject)
+            if cached is not None and self._clock() - cached.fetched_at < self.cache_ttl:
+                return cached.schema_id, cached.parsed
+            try:
+                registered = await self.registry.get_latest(subject)
+            except RegistryUnavailableError:
+                if cached is None:
+                    raise
+                logger.warning("schema registry unavailable; keeping schema id %d", cached.schema_id)
+                cached.fetched_at = self._clock()
+                return cached.schema_id, cached.parsed
+            parsed = self._writers.get(registered.id) or parse_avro_schema(registered.schema)
+            self._writers[registered.id] = parsed
+            self._latest[subject] = _Latest(registered.id, parsed, self._clock())
+            return registered.id, parsed
+
+    async def encode_many(self, values: Sequence[Any], *, topic: str) -> EncodedBatch:
+        schema_id, parsed = await self.latest(topic)
+        header = _HEADER.pack(_MAGIC, schema_id)
+        writer = self._fastavro.schemaless_writer
+        validate = self._validate
+        fast_check = self._checks.get(schema_id) or self._checks.setdefault(schema_id, compile_check(parsed))
+        payloads: list[bytes] = []
+        errors: list[FieldIssue] = []
+        for index, value in enumerate(values):
+            buf = io.BytesIO()
+            buf.write(header)
+            if not fast_check(value) and not validate(value, parsed, raise_errors=False):
+                errors.extend(self._explain(index, value, parsed))
+                continue
+            try:
+                writer(buf, parsed, value)
+            except (TypeError, ValueError, AttributeError, KeyError):
+                errors.extend(self._explain(index, value, parsed))
+                continue
+            payloads.append(buf.getvalue())
+        if errors:
+            raise SchemaValidationError(_summary(errors, f"schema id {schema_id}"), errors=errors)
+        return EncodedBatch(payloads, schema_id)
+
+    def _explain(self, index: int, value: Any, parsed: Any) -> list[FieldIssue]:
+        # The problem names the field, the expected type and the type found, never the value
+        # (payloads carry personal data that must not reach logs).
+        try:
+            self._validate(value, parsed, raise_errors=True)
+        except self._validation_error as exc:  # carries ValidationErrorData items
+            prefix = f"{parsed.get('name', '')}." if isinstance(parsed, dict) else ""
+            expected: dict[str, list[str]] = {}
+            got: dict[str, str] = {}
+            for item in getattr(exc, "errors", ()):
+                name = str(getattr(item, "field", "") or "").removeprefix(prefix)
+                datum = getattr(item, "datum", None)
+                wanted = _describe(getattr(item, "schema", None))
+                expected.setdefault(name, []).append(wanted)  # union branches: one entry each
+                found = "nothing (missing)" if datum is None else type(datum).__name__
+                if isinstance(datum, int) and wanted in {"int", "long"}:
+                    found = f"{found} out of range"
+                got[name] = found
+            if expected:
+                return [
+                    FieldIssue(index, name, f"expected {' | '.join(kinds)}, got {got[name]}")
+                    for name, kinds in expected.items()
+                ]
+        return [FieldIssue(index, "", "value does not match the schema")]
+
+    async def writer_schema(self, schema_id: int) -> Any:
+        parsed = self._writers.get(schema_id)
+        if parsed is None:
+            parsed = parse_avro_schema(await self.registry.get_schema(schema_id))
+            self._writers[schema_id] = parsed
+        return parsed
+
+    async def decode(self, data: bytes, *, topic: str) -> Decoded:
+        schema_id, body = unpack_wire(data)
+        writer = await self.writer_schema(schema_id)
+        try:
+            value = self._fastavro.schemaless_reader(io.BytesIO(body), writer, self._reader)
+        except Exception as exc:  # corrupt body or unresolvable schemas: fastavro raises many types
+            raise MessageDecodeError(f"cannot decode Avro body with schema id {schema_id}: {exc}") from exc
+        return Decoded(value, schema_id)
+
+
+def _describe(schema: Any) -> str:
+    if isinstance(schema, dict):
+        return str(schema.get("name") or schema.get("type"))
+    if isinstance(schema, list):
+        return " | ".join(_describe(s) for s in schema)
+    return str(schema)
+
+
+def _summary(errors: Sequence[FieldIssue], where: str = "") -> str:
+    shown = "; ".join(
+        f"message {e.index}: {e.field + ': ' if e.field else ''}{e.problem}" for e in errors[:5]
+    )
+    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+    suffix = f" [{where}]" if where else ""
+    return f"batch refused, nothing sent: {shown}{more}{suffix}"

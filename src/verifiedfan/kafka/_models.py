@@ -1,0 +1,163 @@
+"""Value objects of the Kafka API: messages, delivery results, TLS and retry options, settings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from pydantic import SecretStr
+
+from verifiedfan.errors import ConfigurationError
+from verifiedfan.settings import VFSettings
+
+__all__ = [
+    "ConsumedMessage",
+    "Headers",
+    "KafkaMessage",
+    "KafkaSettings",
+    "RecordMetadata",
+    "RetryPolicy",
+    "SslConfig",
+    "SslProvider",
+    "validate_topic_name",
+]
+
+Headers = Mapping[str, str | bytes]
+"""Message headers as given to a send: text values are UTF-8 encoded."""
+
+_TOPIC_RE = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
+
+
+def validate_topic_name(topic: str) -> str:
+    """Return ``topic`` when it is a legal Kafka topic name, else raise :class:`ConfigurationError`."""
+    if not isinstance(topic, str) or not _TOPIC_RE.match(topic) or topic in {".", ".."}:
+        raise ConfigurationError(
+            f"invalid Kafka topic name {topic!r}: 1-249 characters among letters, digits, '.', '_', '-'"
+        )
+    return topic
+
+
+@dataclass(frozen=True, slots=True)
+class KafkaMessage:
+    """One message to send: ``key`` picks the partition (same key, same partition), ``value`` is encoded
+    by the client's formatter, ``headers`` travel as they are."""
+
+    value: Any
+    key: str | bytes | None = None
+    headers: Headers | None = None
+
+
+class RecordMetadata(NamedTuple):
+    """Where the broker stored a message. ``timestamp`` is milliseconds since the epoch.
+
+    A named tuple (immutable, and cheap to build: one per message sent).
+    """
+
+    topic: str
+    partition: int
+    offset: int
+    timestamp: int | None
+    schema_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumedMessage:
+    """A message read by :class:`~verifiedfan.kafka.KafkaConsumer`, decoded.
+
+    ``schema_id`` is the writer's schema id from the Confluent wire format (``None`` for other formats);
+    ``raw`` holds the undecoded value bytes.
+    """
+
+    topic: str
+    partition: int
+    offset: int
+    timestamp: int | None
+    key: str | None
+    value: Any
+    headers: Mapping[str, bytes] = field(default_factory=dict)
+    schema_id: int | None = None
+    raw: bytes | None = field(default=None, repr=False)
+
+    def header(self, name: str) -> str | None:
+        """A header decoded as UTF-8, or ``None`` when absent."""
+        value = self.headers.get(name)
+        return None if value is None else value.decode("utf-8", errors="replace")
+
+
+@dataclass(frozen=True, slots=True)
+class SslConfig:
+    """TLS to the brokers, as PEM text (e.g. read from a secret store). ``key`` is never logged."""
+
+    ca: str | None = None
+    cert: str | None = None
+    key: str | None = field(default=None, repr=False)
+    key_password: str | None = field(default=None, repr=False)
+    verify: bool = True
+
+    def to_librdkafka(self) -> dict[str, Any]:
+        conf: dict[str, Any] = {
+            "security.protocol": "SSL",
+            "enable.ssl.certificate.verification": self.verify,
+        }
+        if self.ca:
+            conf["ssl.ca.pem"] = self.ca
+        if self.cert:
+            conf["ssl.certificate.pem"] = self.cert
+        if self.key:
+            conf["ssl.key.pem"] = self.key
+        if self.key_password:
+            conf["ssl.key.password"] = self.key_password
+        return conf
+
+
+SslProvider = Callable[[], Awaitable[SslConfig]]
+"""An async function returning the TLS settings; called once, on first connect, then cached."""
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Retries of schema-registry calls: ``retries`` more attempts after the first, waiting
+    ``backoff * factor**n`` seconds (capped at ``max_backoff``) in between."""
+
+    retries: int = 3
+    backoff: float = 0.25
+    factor: float = 3.0
+    max_backoff: float = 2.0
+
+    def __post_init__(self) -> None:
+        if self.retries < 0 or self.backoff < 0 or self.factor < 1 or self.max_backoff < 0:
+            raise ConfigurationError(f"invalid retry policy {self!r}")
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait before retry number ``attempt`` (0-based)."""
+        return float(min(self.max_backoff, self.backoff * self.factor**attempt))
+
+
+class KafkaSettings(VFSettings):
+    """Kafka and schema-registry settings from ``VF_KAFKA_*`` variables."""
+
+    model_config = VFSettings.model_config | {"env_prefix": "VF_KAFKA_"}
+
+    brokers: str = "127.0.0.1:19092"
+    registry_url: str = "http://127.0.0.1:18081/apis/ccompat/v7"
+    client_id: str = "verifiedfan"
+    topic: str | None = None
+    group_id: str | None = None
+    dead_letter_topic: str | None = None
+    schema_cache_ttl: float = 300.0
+    delivery_timeout: float = 120.0
+    ssl_ca: str | None = None
+    ssl_cert: str | None = None
+    ssl_key: SecretStr | None = None
+
+    @property
+    def broker_list(self) -> list[str]:
+        return [b.strip() for b in self.brokers.split(",") if b.strip()]
+
+    def ssl_config(self) -> SslConfig | None:
+        if not (self.ssl_ca or self.ssl_cert or self.ssl_key):
+            return None
+        key = self.ssl_key.get_secret_value() if self.ssl_key else None
+        return SslConfig(ca=self.ssl_ca, cert=self.ssl_cert, key=key)

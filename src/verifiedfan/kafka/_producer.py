@@ -1,0 +1,377 @@
+"""The producer: :class:`Kafka`, bound to one topic, sending validated batches through librdkafka.
+
+librdkafka runs its own threads; this module never blocks the event loop. ``produce()`` only queues
+a message (it is called on the loop), a small daemon thread serves the delivery callbacks
+(``poll``), and each batch completes an asyncio future through ``loop.call_soon_threadsafe`` once
+the broker has acknowledged (or refused) its last message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from verifiedfan._optional import require
+from verifiedfan.errors import ConfigurationError, NotConnectedError
+from verifiedfan.kafka._batch import Batch, MessageInput, header_list, split
+from verifiedfan.kafka._errors import DeliveryFailure, MessageTooLargeError, UnknownTopicError
+from verifiedfan.kafka._formatters import AvroFormatter, CallableFormatter, Formatter, parse_avro_schema
+from verifiedfan.kafka._hooks import HeadersHook, default_headers_hook
+from verifiedfan.kafka._models import (
+    KafkaSettings,
+    RecordMetadata,
+    RetryPolicy,
+    SslConfig,
+    SslProvider,
+    validate_topic_name,
+)
+from verifiedfan.kafka._rdkafka import (
+    UNKNOWN_TOPIC,
+    base_config,
+    delivery_error,
+    error_code,
+    kafka_exception,
+    merge_config,
+    translate,
+)
+from verifiedfan.kafka._registry import Compatibility, SchemaRegistryClient
+from verifiedfan.kafka._session import Session
+
+__all__ = ["Kafka"]
+
+logger = logging.getLogger(__name__)
+
+
+_DEFAULT_MAX_BYTES = 1_000_000
+
+
+class Kafka(Session):
+    """A producer bound to one topic, with the schema registry: ``async with Kafka(...) as kafka``.
+
+    Idempotent (``enable.idempotence``, ``acks=all``) and partitioning like the Java client
+    (``murmur2_random``). ``producer_config`` adds or overrides librdkafka settings;
+    ``producer_factory`` replaces ``confluent_kafka.Producer`` (the in-memory fake of
+    :mod:`verifiedfan.testing.kafka` plugs in here). ``headers_hook`` is called once per batch to add
+    headers (default: correlation id and W3C trace context); ``None`` disables it.
+    """
+
+    def __init__(
+        self,
+        *,
+        brokers: Sequence[str] | str,
+        topic: str,
+        registry_url: str | None = None,
+        client_id: str = "verifiedfan",
+        formatter: Formatter | Callable[[Any], Any] | None = None,
+        retry: RetryPolicy | None = None,
+        ssl: SslConfig | SslProvider | None = None,
+        producer_config: Mapping[str, Any] | None = None,
+        schema_cache_ttl: float = 300.0,
+        delivery_timeout: float = 120.0,
+        headers_hook: HeadersHook | None = default_headers_hook,
+        registry: SchemaRegistryClient | None = None,
+        producer_factory: Callable[[dict[str, Any]], Any] | None = None,
+        check_topic: bool = True,
+    ) -> None:
+        self.topic = validate_topic_name(topic)
+        super().__init__(brokers=brokers, client_id=client_id, ssl=ssl)
+        if registry is None and registry_url:
+            registry = SchemaRegistryClient(url=registry_url, retry=retry)
+        self.registry = registry
+        self.formatter = self._pick_formatter(formatter, registry, schema_cache_ttl)
+        if delivery_timeout <= 0:
+            raise ConfigurationError("delivery_timeout must be positive")
+        self.delivery_timeout = delivery_timeout
+        self.headers_hook = headers_hook
+        self._extra = dict(producer_config or {})
+        self._factory = producer_factory
+        self._check_topic = check_topic
+        self._topic_checked = False
+        self._producer: Any = None
+        self._poller: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._wanted = threading.Event()  # a batch is waiting for its delivery reports
+        self._inflight = 0  # batches whose delivery reports are not all in
+        self._inflight_lock = threading.Lock()
+        self._max_bytes = int(self._extra.get("message.max.bytes", _DEFAULT_MAX_BYTES))
+
+    @staticmethod
+    def _pick_formatter(
+        formatter: Formatter | Callable[[Any], Any] | None,
+        registry: SchemaRegistryClient | None,
+        ttl: float,
+    ) -> Formatter:
+        if formatter is None:
+            if registry is None:
+                raise ConfigurationError("the Avro formatter needs registry_url (or pass formatter=)")
+            return AvroFormatter(registry, cache_ttl=ttl)
+        if isinstance(formatter, Formatter):
+            return formatter
+        if callable(formatter):
+            return CallableFormatter(formatter)
+        raise ConfigurationError(f"formatter must be a Formatter or a callable, not {type(formatter)}")
+
+    @classmethod
+    def from_settings(cls, settings: KafkaSettings, *, topic: str | None = None, **options: Any) -> Kafka:
+        """A client configured from :class:`KafkaSettings` (``topic`` overrides ``settings.topic``)."""
+        chosen = topic or settings.topic
+        if not chosen:
+            raise ConfigurationError("no topic: pass topic= or set VF_KAFKA_TOPIC")
+        return cls(
+            brokers=settings.broker_list,
+            topic=chosen,
+            registry_url=settings.registry_url,
+            client_id=settings.client_id,
+            ssl=options.pop("ssl", settings.ssl_config()),
+            schema_cache_ttl=settings.schema_cache_ttl,
+            delivery_timeout=settings.delivery_timeout,
+            **options,
+        )
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    async def __aenter__(self) -> Kafka:
+        await self.connect()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.disconnect()
+
+    async def connect(self) -> None:
+        """Create the librdkafka producer (resolving the TLS settings once). Idempotent."""
+        if self._producer is not None:
+            return
+        conf = base_config(brokers=self.brokers, client_id=self.client_id, ssl=await self.ssl_config())
+        conf.update(
+            {
+                "enable.idempotence": True,
+                "acks": "all",
+                "partitioner": "murmur2_random",
+                "linger.ms": 5,
+                "message.timeout.ms": int(self.delivery_timeout * 1000),
+            }
+        )
+        merge_config(conf, self._extra)
+        factory = self._factory or require("confluent_kafka", "kafka").Producer
+        try:
+            self._producer = factory(conf)
+        except Exception as exc:  # KafkaException for a bad setting, TypeError for a bad value type
+            raise ConfigurationError(f"invalid producer configuration: {exc}") from exc
+        self._stop.clear()
+        self._poller = threading.Thread(target=self._poll_loop, name="vf-kafka-poll", daemon=True)
+        self._poller.start()
+
+    def _poll_loop(self) -> None:
+        # While a batch waits for its delivery reports, flush (librdkafka then sends at once instead
+        # of waiting linger.ms, like a synchronous produce-then-flush); otherwise serve events.
+        producer, wanted = self._producer, self._wanted
+        while not self._stop.is_set():
+            if not wanted.wait(0.2):
+                producer.poll(0)
+                continue
+            left = producer.flush(0.02)
+            with self._inflight_lock:
+                idle = self._inflight == 0
+                if idle:
+                    wanted.clear()
+            if not left and not idle:
+                time.sleep(0.0005)  # nothing queued yet: a batch is still being produced
+
+    async def disconnect(self, flush_timeout: float = 30.0) -> None:
+        """Wait up to ``flush_timeout`` s for queued messages, then release the producer and registry."""
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            self._stop.set()
+            self._wanted.set()
+            if self._poller is not None:
+                await asyncio.to_thread(self._poller.join)
+            left = await asyncio.to_thread(producer.flush, flush_timeout)
+            if left:
+                logger.warning("%d messages to %s not delivered before disconnect", left, self.topic)
+        if self.registry is not None:
+            await self.registry.aclose()
+
+    aclose = disconnect
+
+    # -- registry ---------------------------------------------------------------------------------
+
+    def _registry(self) -> SchemaRegistryClient:
+        if self.registry is None:
+            raise ConfigurationError("no schema registry configured (registry_url=)")
+        return self.registry
+
+    async def register_schema(
+        self,
+        schema: str | dict[str, Any],
+        subject: str | None = None,
+        schema_type: str = "AVRO",
+        compatibility: Compatibility | None = None,
+    ) -> int:
+        """Register ``schema`` (default subject ``<topic>-value``) and return its id.
+
+        ``compatibility`` first sets the subject's rule. A schema the rule refuses raises
+        :class:`SchemaIncompatibleError`. The next send uses the new version at once.
+        """
+        registry = self._registry()
+        subject = subject or f"{self.topic}-value"
+        if schema_type == "AVRO":
+            parse_avro_schema(schema)
+        if compatibility is not None:
+            await registry.set_compatibility(compatibility, subject)
+        schema_id = await registry.register(subject, schema, schema_type=schema_type)
+        if isinstance(self.formatter, AvroFormatter):
+            self.formatter.invalidate(self.topic)
+        return schema_id
+
+    async def encode(self, value: Any) -> bytes:
+        """``value`` as the bytes a send would write (validated against the latest schema)."""
+        return (await self.formatter.encode_many([value], topic=self.topic)).payloads[0]
+
+    async def decode(self, data: bytes) -> Any:
+        """Bytes written by :meth:`encode` (or any Confluent-format producer) back to the value."""
+        return (await self.formatter.decode(data, topic=self.topic)).value
+
+    # -- sending ----------------------------------------------------------------------------------
+
+    async def send_messages(self, messages: Iterable[MessageInput]) -> list[RecordMetadata]:
+        """Send a batch; return one :class:`RecordMetadata` per message, in order.
+
+        The whole batch is validated and encoded first: if any message is invalid, nothing is sent
+        (:class:`SchemaValidationError`, :class:`MessageTooLargeError`, :class:`UnknownTopicError`).
+        Messages the broker does not acknowledge within ``delivery_timeout`` raise
+        :class:`DeliveryError` listing them.
+        """
+        values, keys, extras = split(messages)
+        if not values:
+            return []
+        if self._producer is None:
+            await self.connect()
+        encoded = await self.formatter.encode_many(values, topic=self.topic)
+        base: dict[str, bytes] = {}
+        if self.headers_hook is not None:
+            self.headers_hook(base)
+        headers = [header_list(i, base, extra) for i, extra in enumerate(extras)]
+        self._check_sizes(encoded.payloads, keys)
+        await self._ensure_topic()
+        return await self._produce(encoded.payloads, keys, headers, encoded.schema_id)
+
+    def _check_sizes(self, payloads: list[bytes], keys: list[bytes | None]) -> None:
+        for index, (value, key) in enumerate(zip(payloads, keys, strict=True)):
+            size = len(value) + (len(key) if key else 0)
+            if size > self._max_bytes:
+                raise MessageTooLargeError(
+                    f"batch refused, nothing sent: message {index} is {size} bytes, more than "
+                    f"message.max.bytes={self._max_bytes}",
+                    failures=[DeliveryFailure(index, "MSG_SIZE_TOO_LARGE", f"{size} bytes")],
+                    code="MSG_SIZE_TOO_LARGE",
+                )
+
+    async def _ensure_topic(self) -> None:
+        """Refuse a topic that does not exist, once, before the first send.
+
+        With auto-creation allowed (librdkafka's default for producers) the broker creates the
+        topic on this metadata request, which takes a moment: the check waits for it.
+        """
+        if not self._check_topic or self._topic_checked:
+            return
+        auto_create = str(self._extra.get("allow.auto.create.topics", True)).lower() in {"true", "1"}
+        producer = self._producer
+        for attempt in range(25 if auto_create else 1):
+            if attempt:
+                await asyncio.sleep(0.2)
+            try:
+                metadata = await asyncio.to_thread(
+                    producer.list_topics, self.topic, min(10.0, self.delivery_timeout)
+                )
+            except kafka_exception() as exc:  # brokers unreachable now: librdkafka retries on send
+                logger.warning("could not check topic %s: %s", self.topic, exc)
+                return
+            info = metadata.topics.get(self.topic)
+            err = None if info is None else info.error
+            if info is not None and err is None:
+                self._topic_checked = True
+                return
+            if err is not None and error_code(err) not in UNKNOWN_TOPIC | {"LEADER_NOT_AVAILABLE"}:
+                logger.warning("topic %s metadata: %s", self.topic, err)
+                return
+        raise UnknownTopicError(
+            f"topic {self.topic!r} does not exist (and was not auto-created); nothing sent",
+            code="UNKNOWN_TOPIC_OR_PART",
+        )
+
+    async def _produce(
+        self,
+        payloads: list[bytes],
+        keys: list[bytes | None],
+        headers: list[list[tuple[str, bytes]] | None],
+        schema_id: int | None,
+    ) -> list[RecordMetadata]:
+        producer = self._producer
+        if producer is None:
+            raise NotConnectedError("the Kafka producer was disconnected")
+        loop = asyncio.get_running_loop()
+        with self._inflight_lock:
+            self._inflight += 1
+        state = Batch(loop, len(payloads), on_finished=self._batch_finished)
+        return await self._produce_batch(producer, state, payloads, keys, headers, schema_id)
+
+    def _batch_finished(self) -> None:
+        # Called by the thread that served the batch's last delivery report.
+        with self._inflight_lock:
+            self._inflight -= 1
+
+    async def _produce_batch(
+        self,
+        producer: Any,
+        state: Batch,
+        payloads: list[bytes],
+        keys: list[bytes | None],
+        headers: list[list[tuple[str, bytes]] | None],
+        schema_id: int | None,
+    ) -> list[RecordMetadata]:
+        produce, topic = producer.produce, self.topic
+        index = 0
+        while index < len(payloads):
+            try:
+                produce(
+                    topic,
+                    payloads[index],
+                    keys[index],
+                    on_delivery=state.callback(index),
+                    headers=headers[index],
+                )
+            except BufferError:  # local queue full: let the poll thread drain it
+                self._wanted.set()
+                await asyncio.sleep(0.005)
+                continue
+            except kafka_exception() as exc:  # this and the following messages are not sent
+                err = translate(exc, "produce")
+                for rest in range(index, len(payloads)):
+                    state.fail(rest, err.code or "UNKNOWN", str(err))
+                break
+            index += 1
+        self._wanted.set()
+        producer.flush(0)  # wake the broker threads now (linger.ms does not apply to a flush)
+        try:
+            async with asyncio.timeout(self.delivery_timeout + 30.0):  # librdkafka reports before
+                await state.future
+        except TimeoutError:
+            with state.lock:
+                done = {f.index for f in state.failures}
+                missing = [i for i, r in enumerate(state.results) if r is None and i not in done]
+            failures = [*state.failures, *(DeliveryFailure(i, "_TIMED_OUT", "no report") for i in missing)]
+            raise delivery_error(topic, failures, self._metadata(state, schema_id)) from None
+        if state.failures:
+            failures = sorted(state.failures, key=lambda f: f.index)
+            raise delivery_error(topic, failures, self._metadata(state, schema_id))
+        return [m for m in self._metadata(state, schema_id) if m is not None]
+
+    def _metadata(self, state: Batch, schema_id: int | None) -> list[RecordMetadata | None]:
+        topic = self.topic
+        return [
+            None if r is None else RecordMetadata(topic, r[0], r[1], r[2], schema_id) for r in state.results
+        ]

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from verifiedfan.errors import ConfigurationError
+from verifiedfan.kafka import can_read, is_compatible
+
+from .conftest import V1, V2, V3_INCOMPATIBLE
+
+
+def record(*fields: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "record", "name": "R", "fields": list(fields)}
+
+
+def test_adding_a_field_with_a_default_is_backward_compatible() -> None:
+    assert is_compatible(V2, [V1], "BACKWARD")
+
+
+def test_adding_a_field_without_a_default_is_not_backward_compatible() -> None:
+    assert not is_compatible(V3_INCOMPATIBLE, [V1], "BACKWARD")
+
+
+def test_forward_checks_that_the_old_schema_reads_new_data() -> None:
+    assert is_compatible(V2, [V1], "FORWARD")
+    assert is_compatible(V1, [V2], "BACKWARD")  # removing a field is fine when reading
+
+
+def test_int_is_promoted_to_long_but_not_back() -> None:
+    assert can_read(record({"name": "x", "type": "long"}), record({"name": "x", "type": "int"}))
+    assert not can_read(record({"name": "x", "type": "int"}), record({"name": "x", "type": "long"}))
+
+
+def test_enum_reader_must_know_every_writer_symbol() -> None:
+    small = record({"name": "e", "type": {"type": "enum", "name": "E", "symbols": ["A"]}})
+    large = record({"name": "e", "type": {"type": "enum", "name": "E", "symbols": ["A", "B"]}})
+    assert can_read(large, small)
+    assert not can_read(small, large)
+
+
+def test_union_writer_needs_every_branch_readable() -> None:
+    optional = record({"name": "x", "type": ["null", "string"], "default": None})
+    required = record({"name": "x", "type": "string"})
+    assert can_read(optional, required)
+    assert not can_read(required, optional)
+
+
+def test_transitive_checks_every_version() -> None:
+    v1 = record({"name": "a", "type": "string"})
+    v2 = record({"name": "a", "type": "string"}, {"name": "b", "type": "int", "default": 0})
+    v3 = record({"name": "b", "type": "int", "default": 0})  # drops "a": v1 data lacks nothing, fine
+    v4 = record({"name": "a", "type": "string"}, {"name": "c", "type": "int"})
+    assert is_compatible(v3, [v1, v2], "BACKWARD_TRANSITIVE")
+    assert not is_compatible(v4, [v1, v3], "BACKWARD")
+
+
+def test_none_accepts_anything() -> None:
+    assert is_compatible(V3_INCOMPATIBLE, [V1], "NONE")
+
+
+def test_unknown_level_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError):
+        is_compatible(V2, [V1], "SIDEWAYS")

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import datetime
+import io
+from typing import Any
+
+import fastavro
+from fastavro.validation import validate
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from verifiedfan.kafka._fastcheck import compile_check
+
+SCHEMA = fastavro.parse_schema(
+    {
+        "type": "record",
+        "name": "Node",
+        "namespace": "t",
+        "fields": [
+            {"name": "i", "type": "int"},
+            {"name": "l", "type": "long", "default": 0},
+            {"name": "d", "type": "double"},
+            {"name": "b", "type": "boolean"},
+            {"name": "s", "type": ["null", "string"], "default": None},
+            {"name": "e", "type": {"type": "enum", "name": "E", "symbols": ["A", "B"]}},
+            {"name": "f", "type": {"type": "fixed", "name": "F", "size": 2}},
+            {"name": "tags", "type": {"type": "array", "items": "string"}},
+            {"name": "attrs", "type": {"type": "map", "values": "long"}},
+            {"name": "next", "type": ["null", "Node"], "default": None},
+        ],
+    }
+)
+check = compile_check(SCHEMA)
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False),
+    st.text(max_size=3),
+    st.sampled_from(["A", "B", "C"]),
+    st.binary(max_size=3),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=2), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+FIELDS = ["i", "l", "d", "b", "s", "e", "f", "tags", "attrs", "next"]
+
+
+def writes(datum: Any) -> bool:
+    try:
+        fastavro.schemaless_writer(io.BytesIO(), SCHEMA, datum)
+    except (TypeError, ValueError, AttributeError, KeyError):
+        return False
+    return True
+
+
+def valid(**changes: Any) -> dict[str, Any]:
+    base = {"i": 1, "d": 1.5, "b": True, "e": "A", "f": b"xy", "tags": ["a"], "attrs": {"k": 2}}
+    return base | changes
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from(FIELDS), values, max_size=10), st.booleans())
+def test_what_the_check_passes_and_the_writer_accepts_is_valid(
+    datum: dict[str, Any], start_valid: bool
+) -> None:
+    candidate = valid(**datum) if start_valid else datum
+    if check(candidate) and writes(candidate):
+        assert validate(candidate, SCHEMA, raise_errors=False)
+
+
+def test_a_valid_datum_passes() -> None:
+    assert check(valid(next=valid(s="x")))
+
+
+def test_int_limits_and_types() -> None:
+    assert not check(valid(i=2**31))
+    assert not check(valid(i=1.5))
+    assert not check(valid(i=True))
+    assert not check(valid(l=2**63))
+
+
+def test_what_the_writer_would_silently_accept_is_refused() -> None:
+    assert not check(valid(b="yes"))
+    assert not check(valid(d="1.5"))
+    assert not check(valid(tags="abc"))
+    assert not check(valid(attrs={"k": "v"}))
+
+
+def test_what_the_writer_refuses_itself_is_left_to_it() -> None:
+    for datum in (valid(e="C"), valid(f=b"xyz"), valid(s=5)):
+        assert check(datum)
+        assert not writes(datum)
+
+
+def test_a_missing_field_is_left_to_the_writer() -> None:
+    without_i = {k: v for k, v in valid().items() if k != "i"}
+    assert check(without_i)
+    assert not writes(without_i)
+
+
+def test_timestamps_accept_ints_and_datetimes_and_unknown_logical_types_fall_back() -> None:
+    fields = [
+        {"name": "t", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+        {"name": "d", "type": {"type": "bytes", "logicalType": "decimal", "precision": 4, "scale": 2}},
+    ]
+    logical = compile_check(fastavro.parse_schema({"type": "record", "name": "R", "fields": fields}))
+    assert logical({"t": 1})
+    assert logical({"t": datetime.datetime.now(datetime.UTC)})
+    assert not logical({"t": 1.5})
+    assert not logical({"t": 1, "d": b"x"})  # decimal: fastavro's validate decides
