@@ -86,6 +86,8 @@ def test_int_limits_and_types() -> None:
 
 
 def test_what_the_writer_would_silently_accept_is_refused() -> None:
+    assert not check(valid(attrs=""))  # fastavro writes an empty string as an empty map
+    assert not check(valid(attrs=[]))
     assert not check(valid(b="yes"))
     assert not check(valid(d="1.5"))
     assert not check(valid(tags="abc"))
