@@ -33,7 +33,16 @@ logger = logging.getLogger(__name__)
 IDEMPOTENCY_HEADER = "idempotency-key"
 REDACTED = "[REDACTED]"
 _SECRET_HEADERS = frozenset(
-    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "x-auth-token"}
+    {
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "x-api-key",
+        "api-key",
+        "x-auth-token",
+        "music-user-token",
+    }
 )
 _SECRET_PARAM_WORDS = ("token", "secret", "password", "key", "signature", "code", "auth", "session")
 

@@ -98,3 +98,15 @@ def test_settings_read_the_vf_http_prefix(monkeypatch: pytest.MonkeyPatch) -> No
     assert settings.timeouts().total == 12.5
     assert settings.retry_policy().max_retries == 5
     assert settings.default_headers == {"x-app": "vf"}
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Authorization", "Cookie", "Set-Cookie", "X-Api-Key", "Music-User-Token", "Proxy-Authorization"],
+)
+def test_secret_headers_are_redacted(header: str) -> None:
+    from verifiedfan.http import redact_headers
+
+    out = redact_headers({header: "CANARY-secret", "Accept": "application/json"})
+    assert "CANARY" not in repr(out)
+    assert out["Accept"] == "application/json"
