@@ -25,6 +25,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "kafka": ("verifiedfan.cli._kafka", "Send to and tail Kafka topics (Avro through the registry, or JSON)."),
     "trace": ("verifiedfan.cli._trace", "List and show traces held by the local OTLP receiver, as trees."),
     "schema": ("verifiedfan.cli._schema", "Register, check and list schemas in the schema registry."),
+    "sandbox": ("verifiedfan.cli._sandbox", "Run the Spotify and Apple Music sandbox APIs locally."),
 }
 
 app = typer.Typer(

@@ -1,0 +1,127 @@
+"""``vf sandbox``: run the Spotify and Apple Music sandboxes for manual use.
+
+``vf sandbox up`` starts both servers (127.0.0.1), prints their URLs, the sandbox client id/secret
+and Apple developer key ids, and tokens for the users asked with ``--token``; it serves until Ctrl-C
+(or ``--duration`` seconds). ``--key-file`` writes the Apple developer key (PEM) so a client can be
+configured with it. ``vf sandbox users`` lists the seeded edge-case users.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from verifiedfan.cli._output import emit, print_json
+from verifiedfan.testing.sandbox import EDGE_CASE_USERS, AppleMusicSandbox, Faults, SpotifySandbox
+
+app = typer.Typer(help="Run the Spotify and Apple Music sandbox APIs locally.", no_args_is_help=True)
+
+_DESCRIPTIONS = {
+    "fan-top-1": "target artist at rank 1, 60 saved tracks of it",
+    "fan-rank-10": "target artist at rank 10: a fan by rank",
+    "fan-rank-11": "target artist at rank 11: not a fan by default",
+    "fan-saved-51": "51 saved tracks of the artist: a fan by saved tracks",
+    "fan-saved-50": "exactly 50 saved tracks of the artist: not a fan",
+    "no-saved-tracks": "no saved tracks at all",
+    "casual-listener": "40 saved tracks of other artists",
+    "heavy-saver": "320 saved tracks of other artists (many pages)",
+    "follower": "follows the artist, rank 15, 10 saved tracks",
+    "expired-token": "tokens are minted already expired",
+}
+
+
+@app.command("users")
+def users(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """List the seeded edge-case users (crowd users are user-000000, user-000001...)."""
+    emit(
+        "Sandbox users",
+        [{"user": u, "what": _DESCRIPTIONS.get(u, "")} for u in EDGE_CASE_USERS],
+        as_json=as_json,
+    )
+
+
+@app.command("up")
+def up(
+    spotify_port: Annotated[int, typer.Option(help="Spotify sandbox port (0: any free port).")] = 0,
+    apple_port: Annotated[int, typer.Option(help="Apple Music sandbox port (0: any free port).")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the catalog and users.")] = 7,
+    latency: Annotated[float, typer.Option(help="Seconds added to every API answer.")] = 0.0,
+    error_rate: Annotated[float, typer.Option(help="Fraction of API requests answered 503.")] = 0.0,
+    rate_limit_rate: Annotated[float, typer.Option(help="Fraction answered 429.")] = 0.0,
+    retry_after: Annotated[float, typer.Option(help="Retry-After of the 429s, in seconds.")] = 1.0,
+    token: Annotated[list[str] | None, typer.Option("--token", help="Mint tokens for this user.")] = None,
+    key_file: Annotated[Path | None, typer.Option(help="Write the Apple developer key (PEM) here.")] = None,
+    duration: Annotated[float | None, typer.Option(help="Serve this many seconds, then stop.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Start both sandboxes and serve until interrupted."""
+    faults = Faults(
+        latency=latency, error_rate=error_rate, rate_limit_rate=rate_limit_rate, retry_after=retry_after
+    )
+    with (
+        SpotifySandbox(port=spotify_port, seed=seed, faults=faults) as spotify,
+        AppleMusicSandbox(port=apple_port, seed=seed, faults=faults) as apple,
+    ):
+        key = apple.developer_key
+        if key_file is not None:
+            key_file.write_text(key.private_key)
+            key_file.chmod(0o600)
+        target = spotify.target_artist
+        info: dict[str, Any] = {
+            "spotify": {
+                "api_url": spotify.api_url,
+                "accounts_url": spotify.accounts_url,
+                "client_id": spotify.client_id,
+                "client_secret": spotify.client_secret,
+            },
+            "apple_music": {"api_url": apple.api_url, "team_id": key.team_id, "key_id": key.key_id},
+            "target_artist": {"name": target.name, "ids": sorted(target.ids)},
+            "tokens": [],
+        }
+        for user in token or []:
+            spotify_token = spotify.mint_token(user)
+            info["tokens"].append(
+                {
+                    "user": user,
+                    "spotify_access_token": spotify_token.access_token,
+                    "spotify_refresh_token": spotify_token.refresh_token,
+                    "apple_music_user_token": apple.mint_token(user).access_token,
+                }
+            )
+        if as_json:
+            print_json(info)
+        else:
+            rows = [
+                {"what": "spotify api/accounts url", "value": spotify.api_url},
+                {
+                    "what": "spotify client id / secret",
+                    "value": f"{spotify.client_id} / {spotify.client_secret}",
+                },
+                {"what": "apple music api url", "value": apple.api_url},
+                {"what": "apple team id / key id", "value": f"{key.team_id} / {key.key_id}"},
+                {"what": "target artist", "value": f"{target.name} ({', '.join(sorted(target.ids))})"},
+            ]
+            for t in info["tokens"]:
+                rows.append(
+                    {
+                        "what": f"{t['user']}: spotify access / refresh",
+                        "value": f"{t['spotify_access_token']} / {t['spotify_refresh_token']}",
+                    }
+                )
+                rows.append(
+                    {"what": f"{t['user']}: apple music user token", "value": t["apple_music_user_token"]}
+                )
+            emit("Sandboxes (Ctrl-C to stop)", rows, as_json=False)
+        _serve(duration)
+
+
+def _serve(duration: float | None) -> None:
+    deadline = None if duration is None else time.monotonic() + duration
+    try:
+        while deadline is None or time.monotonic() < deadline:
+            time.sleep(0.2 if deadline is None else max(0.0, min(0.2, deadline - time.monotonic())))
+    except KeyboardInterrupt:
+        typer.echo("stopping the sandboxes", err=True)

@@ -1,0 +1,62 @@
+"""Music platforms and fan verification.
+
+``Spotify`` and ``AppleMusic`` return the same platform-neutral models (``MusicUser``, ``Artist``,
+``Track``, ``FanEngagement``), so a service never branches on the platform; ``verify_fan`` decides
+whether an engagement shows a fan of an artist::
+
+    async with Spotify(client_id=..., client_secret=...) as spotify:
+        engagement = await spotify.get_fan_engagement(user_token)
+    result = verify_fan(engagement, artist=TargetArtist(name="Sigrún Ólafsdóttir"))
+
+The clients import no optional dependency at ``import verifiedfan.music``; ``AppleMusic`` needs the
+``jwt`` extra when constructed.
+"""
+
+from verifiedfan.music._apple import AppleMusic, DeveloperToken
+from verifiedfan.music._crowd import EngagementSource, FanCheck, verify_fans
+from verifiedfan.music._errors import AppleDeveloperTokenError, AppleUserTokenError, TokenRefreshError
+from verifiedfan.music._events import FAN_VERIFIED_SCHEMA, FanVerifiedEvent
+from verifiedfan.music._models import Artist, FanEngagement, MusicUser, Platform, Track, UserToken
+from verifiedfan.music._settings import MusicSettings
+from verifiedfan.music._spotify import Spotify, TimeRange
+from verifiedfan.music._spotify_sync import SyncSpotify
+from verifiedfan.music._tokens import SyncUserTokenManager, UserTokenManager
+from verifiedfan.music._verify import (
+    TargetArtist,
+    VerificationCriteria,
+    VerificationReason,
+    VerificationResult,
+    normalize_artist_name,
+    verify_fan,
+)
+
+__all__ = [
+    "FAN_VERIFIED_SCHEMA",
+    "AppleDeveloperTokenError",
+    "AppleMusic",
+    "AppleUserTokenError",
+    "Artist",
+    "DeveloperToken",
+    "EngagementSource",
+    "FanCheck",
+    "FanEngagement",
+    "FanVerifiedEvent",
+    "MusicSettings",
+    "MusicUser",
+    "Platform",
+    "Spotify",
+    "SyncSpotify",
+    "SyncUserTokenManager",
+    "TargetArtist",
+    "TimeRange",
+    "TokenRefreshError",
+    "Track",
+    "UserToken",
+    "UserTokenManager",
+    "VerificationCriteria",
+    "VerificationReason",
+    "VerificationResult",
+    "normalize_artist_name",
+    "verify_fan",
+    "verify_fans",
+]

@@ -1,0 +1,104 @@
+"""Platform-neutral music models: what both the Spotify and the Apple Music clients return.
+
+A service reads a :class:`FanEngagement` the same way whichever platform it came from, so it never
+branches on the platform. Every model is a small frozen dataclass.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+__all__ = ["Artist", "FanEngagement", "MusicUser", "Platform", "Track", "UserToken"]
+
+Platform = Literal["spotify", "apple_music"]
+
+
+@dataclass(frozen=True, slots=True)
+class MusicUser:
+    """A user of a music platform.
+
+    ``id`` is the platform's user id (Spotify) or, for Apple Music which has no user id, an opaque
+    id derived from the storefront and the user token. ``country`` is an ISO 3166-1 alpha-2 code.
+    """
+
+    id: str
+    platform: Platform
+    display_name: str | None = None
+    email: str | None = None
+    country: str | None = None
+    product: str | None = None
+    image_urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Artist:
+    """An artist. ``rank`` is the 1-based position when the artist comes from a ranking (top
+    artists, heavy rotation), ``None`` otherwise."""
+
+    id: str
+    name: str
+    platform: Platform
+    rank: int | None = None
+    genres: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    """A track (a song). ``added_at`` is set for saved/library tracks, ``played_at`` for recently
+    played ones, ``rank`` for top tracks."""
+
+    id: str
+    name: str
+    artists: tuple[Artist, ...]
+    platform: Platform
+    album: str | None = None
+    isrc: str | None = None
+    duration_ms: int | None = None
+    added_at: datetime | None = None
+    played_at: datetime | None = None
+    rank: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FanEngagement:
+    """Everything the fan verification needs about one user, from one platform.
+
+    ``saved_tracks_total`` is the platform's count of saved tracks, which can exceed
+    ``len(saved_tracks)`` when the fetch was limited.
+    """
+
+    user: MusicUser
+    platform: Platform
+    top_artists: tuple[Artist, ...] = ()
+    top_tracks: tuple[Track, ...] = ()
+    saved_tracks: tuple[Track, ...] = ()
+    saved_tracks_total: int = 0
+    followed_artists: tuple[Artist, ...] = ()
+    recently_played: tuple[Track, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class UserToken:
+    """A user's OAuth tokens. ``expires_at`` is a Unix timestamp (seconds), ``None`` when unknown.
+
+    Its ``repr`` never shows the tokens, so a UserToken can be logged or put in an exception safely.
+    """
+
+    access_token: str = field(repr=False)
+    refresh_token: str | None = field(default=None, repr=False)
+    expires_at: float | None = None
+
+    def expires_within(self, seconds: float, *, now: float | None = None) -> bool:
+        """Whether the access token expires in less than ``seconds`` (``False`` when unknown)."""
+        if self.expires_at is None:
+            return False
+        current = time.time() if now is None else now
+        return self.expires_at - current < seconds
+
+    def __repr__(self) -> str:
+        has_refresh = self.refresh_token is not None
+        refresh = "'***'" if has_refresh else "None"
+        return f"UserToken(access_token='***', refresh_token={refresh}, expires_at={self.expires_at!r})"

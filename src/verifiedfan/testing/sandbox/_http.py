@@ -1,0 +1,176 @@
+"""A minimal, fast HTTP/1.1 server on asyncio (keep-alive, Content-Length bodies), for the sandboxes.
+
+It exists because the sandboxes must answer thousands of requests per second on one core for the
+benchmarks and the demo; a full ASGI stack spends most of its time outside the handler. Handlers are
+plain functions from :class:`Request` to :class:`Response`; a response may be delayed (latency knob)
+without blocking the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from ssl import SSLContext
+from urllib.parse import parse_qsl, unquote
+
+__all__ = ["Request", "Response", "serve"]
+
+logger = logging.getLogger(__name__)
+
+_REASONS = {
+    200: "OK",
+    201: "Created",
+    204: "No Content",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    411: "Length Required",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
+_MAX_HEAD = 64 * 1024
+
+
+@dataclass(slots=True)
+class Request:
+    """One parsed request. Header names are lower-cased; ``query`` keeps the last value of a key."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: bytes = b""
+
+
+@dataclass(slots=True)
+class Response:
+    """A response. ``delay`` (seconds) postpones sending it without blocking other connections."""
+
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "application/json; charset=utf-8"
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    delay: float = 0.0
+
+    def encode(self, *, keep_alive: bool) -> bytes:
+        reason = _REASONS.get(self.status, "Status")
+        lines = [
+            f"HTTP/1.1 {self.status} {reason}",
+            f"Content-Type: {self.content_type}",
+            f"Content-Length: {len(self.body)}",
+        ]
+        if not keep_alive:
+            lines.append("Connection: close")
+        lines.extend(f"{k}: {v}" for k, v in self.headers)
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + self.body
+
+
+Handler = Callable[[Request], Response]
+
+
+class _Connection(asyncio.Protocol):
+    __slots__ = ("_buffer", "_busy", "_handler", "_loop", "_transport")
+
+    def __init__(self, handler: Handler) -> None:
+        self._handler = handler
+        self._buffer = bytearray()
+        self._transport: asyncio.Transport | None = None
+        self._busy = False
+        self._loop = asyncio.get_running_loop()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._transport = transport  # type: ignore[assignment]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._transport = None
+
+    def data_received(self, data: bytes) -> None:
+        self._buffer += data
+        if not self._busy:
+            self._process()
+
+    def _process(self) -> None:
+        while self._transport is not None and not self._busy:
+            end = self._buffer.find(b"\r\n\r\n")
+            if end < 0:
+                if len(self._buffer) > _MAX_HEAD:
+                    self._fail(431)
+                return
+            try:
+                request, keep_alive, length = self._parse(bytes(self._buffer[:end]))
+            except ValueError:
+                self._fail(400)
+                return
+            if length < 0:
+                self._fail(411)
+                return
+            if len(self._buffer) < end + 4 + length:
+                return
+            request.body = bytes(self._buffer[end + 4 : end + 4 + length])
+            del self._buffer[: end + 4 + length]
+            try:
+                response = self._handler(request)
+            except Exception:  # a handler bug must not kill the server: answer 500
+                logger.exception("sandbox handler failed for %s %s", request.method, request.path)
+                response = Response(500, b'{"error":"sandbox handler failed"}')
+            if response.delay > 0:
+                self._busy = True
+                self._loop.call_later(response.delay, self._send_later, response, keep_alive)
+                return
+            self._send(response, keep_alive)
+
+    def _send_later(self, response: Response, keep_alive: bool) -> None:
+        self._busy = False
+        self._send(response, keep_alive)
+        if self._buffer:
+            self._process()
+
+    def _send(self, response: Response, keep_alive: bool) -> None:
+        if self._transport is None:
+            return
+        self._transport.write(response.encode(keep_alive=keep_alive))
+        if not keep_alive:
+            self._transport.close()
+            self._transport = None
+
+    def _fail(self, status: int) -> None:
+        self._send(Response(status, b""), keep_alive=False)
+
+    @staticmethod
+    def _parse(head: bytes) -> tuple[Request, bool, int]:
+        lines = head.decode("latin-1").split("\r\n")
+        method, target, version = lines[0].split(" ", 2)
+        headers: dict[str, str] = {}
+        for line in lines[1:]:
+            name, sep, value = line.partition(":")
+            if not sep:
+                raise ValueError("bad header line")
+            headers[name.strip().lower()] = value.strip()
+        path, _, query_string = target.partition("?")
+        query = dict(parse_qsl(query_string, keep_blank_values=True)) if query_string else {}
+        connection = headers.get("connection", "").lower()
+        keep_alive = connection != "close" and (version == "HTTP/1.1" or connection == "keep-alive")
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            length = -1
+        else:
+            length = int(headers.get("content-length", "0") or "0")
+        return Request(method.upper(), unquote(path), query, headers), keep_alive, length
+
+
+async def serve(
+    handler: Handler, *, host: str = "127.0.0.1", port: int = 0, ssl: SSLContext | None = None
+) -> asyncio.Server:
+    """Start serving ``handler`` on ``host:port`` (0 = a free port) in the running loop; with
+    ``ssl``, over TLS."""
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(lambda: _Connection(handler), host, port, reuse_address=True, ssl=ssl)
+    with contextlib.suppress(AttributeError):
+        await server.start_serving()
+    return server
