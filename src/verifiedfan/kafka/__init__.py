@@ -39,6 +39,7 @@ from verifiedfan.kafka._formatters import (
 from verifiedfan.kafka._hooks import (
     HeadersHook,
     MessageContext,
+    SendInstrument,
     default_headers_hook,
     default_message_context,
     tracing_enabled,
@@ -93,6 +94,7 @@ __all__ = [
     "SchemaRegistryClient",
     "SchemaRegistryError",
     "SchemaValidationError",
+    "SendInstrument",
     "SslConfig",
     "SslProvider",
     "UnknownTopicError",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -20,6 +20,7 @@ from verifiedfan.correlation import CORRELATION_HEADER, correlation_scope, curre
 __all__ = [
     "HeadersHook",
     "MessageContext",
+    "SendInstrument",
     "default_headers_hook",
     "default_message_context",
     "tracing_enabled",
@@ -30,6 +31,11 @@ HeadersHook = Callable[[MutableMapping[str, bytes]], None]
 
 MessageContext = Callable[[Any], AbstractContextManager[Any]]
 """Called with each :class:`ConsumedMessage`; the handler runs inside the returned context."""
+
+SendInstrument = Callable[[str, int, Callable[[], Awaitable[Any]]], Awaitable[Any]]
+"""``instrument(topic, message_count, call)`` wraps each ``send_messages`` batch (encoding, headers
+and delivery); it must await ``call()`` once and return its result (``verifiedfan.tracing`` gives
+one that opens a producer span, current while the headers are written)."""
 
 
 def tracing_enabled() -> bool:

@@ -20,7 +20,7 @@ from verifiedfan.errors import ConfigurationError, NotConnectedError
 from verifiedfan.kafka._batch import Batch, MessageInput, header_list, split
 from verifiedfan.kafka._errors import DeliveryFailure, MessageTooLargeError, UnknownTopicError
 from verifiedfan.kafka._formatters import AvroFormatter, CallableFormatter, Formatter, parse_avro_schema
-from verifiedfan.kafka._hooks import HeadersHook, default_headers_hook
+from verifiedfan.kafka._hooks import HeadersHook, SendInstrument, default_headers_hook
 from verifiedfan.kafka._models import (
     KafkaSettings,
     RecordMetadata,
@@ -56,7 +56,8 @@ class Kafka(Session):
     (``murmur2_random``). ``producer_config`` adds or overrides librdkafka settings;
     ``producer_factory`` replaces ``confluent_kafka.Producer`` (the in-memory fake of
     :mod:`verifiedfan.testing.kafka` plugs in here). ``headers_hook`` is called once per batch to add
-    headers (default: correlation id and W3C trace context); ``None`` disables it.
+    headers (default: correlation id and W3C trace context); ``None`` disables it. ``instrument``
+    (optional) wraps each batch: ``await instrument(topic, count, call)`` must return ``await call()``.
     """
 
     def __init__(
@@ -73,6 +74,7 @@ class Kafka(Session):
         schema_cache_ttl: float = 300.0,
         delivery_timeout: float = 120.0,
         headers_hook: HeadersHook | None = default_headers_hook,
+        instrument: SendInstrument | None = None,
         registry: SchemaRegistryClient | None = None,
         producer_factory: Callable[[dict[str, Any]], Any] | None = None,
         check_topic: bool = True,
@@ -87,6 +89,7 @@ class Kafka(Session):
             raise ConfigurationError("delivery_timeout must be positive")
         self.delivery_timeout = delivery_timeout
         self.headers_hook = headers_hook
+        self.instrument = instrument
         self._extra = dict(producer_config or {})
         self._factory = producer_factory
         self._check_topic = check_topic
@@ -248,6 +251,16 @@ class Kafka(Session):
         values, keys, extras = split(messages)
         if not values:
             return []
+        if self.instrument is None:
+            return await self._send(values, keys, extras)
+        result: list[RecordMetadata] = await self.instrument(
+            self.topic, len(values), lambda: self._send(values, keys, extras)
+        )
+        return result
+
+    async def _send(
+        self, values: list[Any], keys: list[bytes | None], extras: list[Any]
+    ) -> list[RecordMetadata]:
         if self._producer is None:
             await self.connect()
         encoded = await self.formatter.encode_many(values, topic=self.topic)

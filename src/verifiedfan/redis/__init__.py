@@ -9,7 +9,15 @@ redis-py is imported when a client is built (extra ``redis``), not when this pac
 """
 
 from verifiedfan.redis._async import Redis
-from verifiedfan.redis._core import EventName, RedisEvent, RetryPolicy, Role, redact_url
+from verifiedfan.redis._core import (
+    EventName,
+    RedisEvent,
+    RedisInstrument,
+    RetryPolicy,
+    Role,
+    SyncRedisInstrument,
+    redact_url,
+)
 from verifiedfan.redis._errors import (
     CacheAuthenticationError,
     CacheClosedError,
@@ -37,9 +45,11 @@ __all__ = [
     "EventName",
     "Redis",
     "RedisEvent",
+    "RedisInstrument",
     "RedisSettings",
     "RetryPolicy",
     "Role",
     "SyncRedis",
+    "SyncRedisInstrument",
     "redact_url",
 ]

@@ -16,6 +16,7 @@ from verifiedfan.redis._core import (
     EventName,
     Listeners,
     RedisEvent,
+    RedisInstrument,
     ReplicaHealth,
     RetryPolicy,
     Role,
@@ -59,7 +60,8 @@ class Redis:
     replica is retried after ``replica_cooldown`` seconds. redis-py's own retries are disabled.
 
     ``primary_client``/``replica_client`` inject prebuilt ``redis.asyncio.Redis`` clients (tests,
-    benchmarks); they are not closed by :meth:`aclose`.
+    benchmarks); they are not closed by :meth:`aclose`. ``instrument`` (optional) wraps each cache
+    operation: ``await instrument(op_name, call)`` must return ``await call()``.
     """
 
     def __init__(
@@ -82,6 +84,7 @@ class Redis:
         clock: Callable[[], float] = time.monotonic,
         primary_client: AsyncRedisClient | None = None,
         replica_client: AsyncRedisClient | None = None,
+        instrument: RedisInstrument | None = None,
     ) -> None:
         if url is None and primary_client is None:
             raise ConfigurationError("Redis needs url= (or primary_client=)")
@@ -94,6 +97,7 @@ class Redis:
         self._health = ReplicaHealth(replica_cooldown, clock)
         self._flights: dict[str, asyncio.Task[Any]] = {}
         self._closed = False
+        self._instrument = instrument
         self._endpoints: dict[Role, str] = {"primary": redact_url(url or "<injected client>")}
         options = connection_options(
             connect_timeout=connect_timeout,
@@ -203,12 +207,24 @@ class Redis:
 
     async def get(self, key: str, *, use_primary: bool = False) -> Any:
         """The JSON value of ``key`` (``None`` when missing), from the replica unless ``use_primary``."""
+        if self._instrument is None:
+            return await self._get(key, use_primary=use_primary)
+        result: Any = await self._instrument("get", lambda: self._get(key, use_primary=use_primary))
+        return result
+
+    async def _get(self, key: str, *, use_primary: bool = False) -> Any:
         full = self._key(key)
         raw = await self._read(use_primary, lambda c: c.get(full))
         return decode(raw, full)
 
     async def mget(self, keys: Sequence[str], *, use_primary: bool = False) -> list[Any]:
         """The values of ``keys`` in order (``None`` for each missing one)."""
+        if self._instrument is None:
+            return await self._mget(keys, use_primary=use_primary)
+        result: list[Any] = await self._instrument("mget", lambda: self._mget(keys, use_primary=use_primary))
+        return result
+
+    async def _mget(self, keys: Sequence[str], *, use_primary: bool = False) -> list[Any]:
         full = [self._namespace + k for k in validate_keys(keys)]
         if not full:
             return []
@@ -218,6 +234,14 @@ class Redis:
     async def set(self, key: str, value: Any, *, ttl: Ttl, new_only: bool = False) -> bool:
         """Store ``value`` as JSON on the primary for ``ttl`` seconds; ``False`` when ``new_only``
         and the key already existed (nothing written)."""
+        if self._instrument is None:
+            return await self._set(key, value, ttl=ttl, new_only=new_only)
+        result: bool = await self._instrument(
+            "set", lambda: self._set(key, value, ttl=ttl, new_only=new_only)
+        )
+        return result
+
+    async def _set(self, key: str, value: Any, *, ttl: Ttl, new_only: bool = False) -> bool:
         full = self._key(key)
         expiry = ttl_args(ttl)
         payload = encode(value)
@@ -228,6 +252,12 @@ class Redis:
 
     async def delete(self, *keys: str) -> int:
         """Delete ``keys`` on the primary; the number that existed."""
+        if self._instrument is None:
+            return await self._delete(*keys)
+        result: int = await self._instrument("delete", lambda: self._delete(*keys))
+        return result
+
+    async def _delete(self, *keys: str) -> int:
         full = [self._namespace + k for k in validate_keys(keys)]
         if not full:
             raise CacheValidationError("delete() needs at least one key")
@@ -248,6 +278,21 @@ class Redis:
         once. The value is returned as its JSON round trip, so a hit and a miss give equal results.
         ``None`` is not cached. A failure to write the loaded value back is logged, not raised.
         """
+        if self._instrument is None:
+            return await self._get_or_set(key, loader, ttl=ttl, use_primary=use_primary)
+        result: T = await self._instrument(
+            "get_or_set", lambda: self._get_or_set(key, loader, ttl=ttl, use_primary=use_primary)
+        )
+        return result
+
+    async def _get_or_set(
+        self,
+        key: str,
+        loader: Callable[[], Awaitable[T]],
+        *,
+        ttl: Ttl,
+        use_primary: bool = False,
+    ) -> T:
         full = self._key(key)
         expiry = ttl_args(ttl)
         raw = await self._read(use_primary, lambda c: c.get(full))

@@ -11,7 +11,7 @@ import json
 import logging
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal
@@ -31,8 +31,10 @@ from verifiedfan.redis._errors import (
 __all__ = [
     "EventName",
     "RedisEvent",
+    "RedisInstrument",
     "RetryPolicy",
     "Role",
+    "SyncRedisInstrument",
     "redact_url",
 ]
 
@@ -42,6 +44,13 @@ Role = Literal["primary", "replica"]
 EventName = Literal["connect", "ready", "error", "reconnecting", "end"]
 EVENT_NAMES: tuple[EventName, ...] = ("connect", "ready", "error", "reconnecting", "end")
 Ttl = int | float | timedelta
+
+RedisInstrument = Callable[[str, Callable[[], Awaitable[Any]]], Awaitable[Any]]
+"""``instrument(op_name, call)`` wraps ``get``/``mget``/``set``/``delete``/``get_or_set`` of
+:class:`Redis`: it must await ``call()`` once and return its result (``verifiedfan.tracing`` gives one
+that makes each operation a span)."""
+SyncRedisInstrument = Callable[[str, Callable[[], Any]], Any]
+"""The :class:`SyncRedis` hook: ``instrument(op_name, call)`` returns ``call()``."""
 
 _JSON_SEPARATORS = (",", ":")
 

@@ -18,6 +18,7 @@ from verifiedfan.redis._core import (
     ReplicaHealth,
     RetryPolicy,
     Role,
+    SyncRedisInstrument,
     Ttl,
     classify,
     connection_options,
@@ -81,6 +82,7 @@ class SyncRedis:
         clock: Callable[[], float] = time.monotonic,
         primary_client: SyncRedisClient | None = None,
         replica_client: SyncRedisClient | None = None,
+        instrument: SyncRedisInstrument | None = None,
     ) -> None:
         if url is None and primary_client is None:
             raise ConfigurationError("SyncRedis needs url= (or primary_client=)")
@@ -94,6 +96,7 @@ class SyncRedis:
         self._flights: dict[str, _Flight] = {}
         self._flights_lock = threading.Lock()
         self._closed = False
+        self._instrument = instrument
         self._endpoints: dict[Role, str] = {"primary": redact_url(url or "<injected client>")}
         options = connection_options(
             connect_timeout=connect_timeout,
@@ -197,11 +200,23 @@ class SyncRedis:
 
     def get(self, key: str, *, use_primary: bool = False) -> Any:
         """The JSON value of ``key`` (``None`` when missing), from the replica unless ``use_primary``."""
+        if self._instrument is None:
+            return self._get(key, use_primary=use_primary)
+        result: Any = self._instrument("get", lambda: self._get(key, use_primary=use_primary))
+        return result
+
+    def _get(self, key: str, *, use_primary: bool = False) -> Any:
         full = self._key(key)
         return decode(self._read(use_primary, lambda c: c.get(full)), full)
 
     def mget(self, keys: Sequence[str], *, use_primary: bool = False) -> list[Any]:
         """The values of ``keys`` in order (``None`` for each missing one)."""
+        if self._instrument is None:
+            return self._mget(keys, use_primary=use_primary)
+        result: list[Any] = self._instrument("mget", lambda: self._mget(keys, use_primary=use_primary))
+        return result
+
+    def _mget(self, keys: Sequence[str], *, use_primary: bool = False) -> list[Any]:
         full = [self._namespace + k for k in validate_keys(keys)]
         if not full:
             return []
@@ -211,6 +226,12 @@ class SyncRedis:
     def set(self, key: str, value: Any, *, ttl: Ttl, new_only: bool = False) -> bool:
         """Store ``value`` as JSON on the primary for ``ttl`` seconds; ``False`` when ``new_only``
         and the key already existed (nothing written)."""
+        if self._instrument is None:
+            return self._set(key, value, ttl=ttl, new_only=new_only)
+        result: bool = self._instrument("set", lambda: self._set(key, value, ttl=ttl, new_only=new_only))
+        return result
+
+    def _set(self, key: str, value: Any, *, ttl: Ttl, new_only: bool = False) -> bool:
         full = self._key(key)
         expiry = ttl_args(ttl)
         payload = encode(value)
@@ -220,6 +241,12 @@ class SyncRedis:
 
     def delete(self, *keys: str) -> int:
         """Delete ``keys`` on the primary; the number that existed."""
+        if self._instrument is None:
+            return self._delete(*keys)
+        result: int = self._instrument("delete", lambda: self._delete(*keys))
+        return result
+
+    def _delete(self, *keys: str) -> int:
         full = [self._namespace + k for k in validate_keys(keys)]
         if not full:
             raise CacheValidationError("delete() needs at least one key")
@@ -227,6 +254,14 @@ class SyncRedis:
 
     def get_or_set(self, key: str, loader: Callable[[], T], *, ttl: Ttl, use_primary: bool = False) -> T:
         """Cache-aside with single flight across threads (see :meth:`Redis.get_or_set`)."""
+        if self._instrument is None:
+            return self._get_or_set(key, loader, ttl=ttl, use_primary=use_primary)
+        result: T = self._instrument(
+            "get_or_set", lambda: self._get_or_set(key, loader, ttl=ttl, use_primary=use_primary)
+        )
+        return result
+
+    def _get_or_set(self, key: str, loader: Callable[[], T], *, ttl: Ttl, use_primary: bool = False) -> T:
         full = self._key(key)
         expiry = ttl_args(ttl)
         raw = self._read(use_primary, lambda c: c.get(full))

@@ -2,13 +2,15 @@
 
 ``configure_tracing`` sets up the provider and OTLP/HTTP export; ``traced`` and ``traced_client`` wrap
 functions and client methods in spans; the propagation helpers carry W3C trace context through HTTP
-and Kafka headers.
+and Kafka headers; ``TracingMiddleware`` makes each request of an ASGI app a server span; the
+``*_instrument`` hooks make Mongo, Redis and Kafka-producer operations spans.
 """
 
 from verifiedfan._optional import require
 
 require("opentelemetry.sdk", "tracing")
 
+from verifiedfan.tracing._asgi import TracingMiddleware, asgi_route  # noqa: E402
 from verifiedfan.tracing._http import TracingHttpHook  # noqa: E402
 from verifiedfan.tracing._propagation import (  # noqa: E402
     continue_trace,
@@ -26,6 +28,13 @@ from verifiedfan.tracing._setup import (  # noqa: E402
     reset_tracing,
     shutdown_tracing,
 )
+from verifiedfan.tracing._stores import (  # noqa: E402
+    kafka_send_instrument,
+    mongo_instrument,
+    redis_instrument,
+    sync_mongo_instrument,
+    sync_redis_instrument,
+)
 from verifiedfan.tracing._traced import AttributesSelector, traced, traced_client  # noqa: E402
 
 __all__ = [
@@ -33,6 +42,8 @@ __all__ = [
     "ResilientExporter",
     "TracingConfig",
     "TracingHttpHook",
+    "TracingMiddleware",
+    "asgi_route",
     "configure_tracing",
     "continue_trace",
     "current_ids",
@@ -41,8 +52,13 @@ __all__ = [
     "inject_headers",
     "is_configured",
     "kafka_headers_to_dict",
+    "kafka_send_instrument",
+    "mongo_instrument",
+    "redis_instrument",
     "reset_tracing",
     "shutdown_tracing",
+    "sync_mongo_instrument",
+    "sync_redis_instrument",
     "traced",
     "traced_client",
 ]

@@ -111,6 +111,7 @@ class _State:
         self.exporter: ResilientExporter | None = None
         self.processor: BatchSpanProcessor | None = None
         self.global_set = False
+        self.tracers: dict[str, tuple[TracerProvider, trace.Tracer]] = {}
 
 
 _state = _State()
@@ -243,7 +244,12 @@ def get_tracer(name: str = TRACER_NAME) -> trace.Tracer:
     provider = _state.provider
     if provider is None:
         return trace.get_tracer(name)
-    return provider.get_tracer(name)
+    cached = _state.tracers.get(name)
+    if cached is not None and cached[0] is provider:
+        return cached[1]
+    tracer = provider.get_tracer(name)
+    _state.tracers[name] = (provider, tracer)
+    return tracer
 
 
 def shutdown_tracing(timeout: float = 5.0) -> None:
@@ -262,6 +268,7 @@ def reset_tracing() -> None:
     with _state.lock:
         _state.provider = _state.config = None
         _state.exporter = _state.processor = None
+        _state.tracers = {}
 
 
 def _dropped_spans() -> int:
