@@ -22,10 +22,14 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "jwt": ("verifiedfan.cli._jwt", "Make and read JWTs (debugging), read X.509 certificates."),
     "normalize": ("verifiedfan.cli._normalize", "Normalize emails, phones, zips, names... (args or stdin)."),
     "stack": ("verifiedfan.cli._stack", "Start/stop the real local servers (Kafka, Redis, Mongo, AWS...)."),
-    "kafka": ("verifiedfan.cli._kafka", "Send to and tail Kafka topics (Avro through the registry, or JSON)."),
+    "kafka": (
+        "verifiedfan.cli._kafka",
+        "Send to and tail Kafka topics (Avro through the registry, or JSON).",
+    ),
     "trace": ("verifiedfan.cli._trace", "List and show traces held by the local OTLP receiver, as trees."),
     "schema": ("verifiedfan.cli._schema", "Register, check and list schemas in the schema registry."),
     "sandbox": ("verifiedfan.cli._sandbox", "Run the Spotify and Apple Music sandbox APIs locally."),
+    "demo": ("verifiedfan.cli._demo", "Workflow 1 end to end: verify sandbox fans, cache, publish, consume."),
 }
 
 app = typer.Typer(

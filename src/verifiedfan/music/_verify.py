@@ -7,6 +7,7 @@ than 50 of the artist's tracks. Both thresholds are configurable, and the use ca
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ __all__ = [
 _SPACES = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=8192)  # a crowd repeats the same few thousand artist names
 def normalize_artist_name(name: str) -> str:
     """Casefold, strip accents and collapse whitespace: ``"  Beyoncé\\tKnowles"`` -> ``"beyonce knowles"``."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())

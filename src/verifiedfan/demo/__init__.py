@@ -1,0 +1,29 @@
+"""``vf demo``: workflow 1 (event-driven fan verification) end to end, for real.
+
+:func:`run_demo` brings up Redis, Kafka and the schema registry through :mod:`verifiedfan.stack`,
+starts the Spotify and Apple Music sandboxes, verifies a crowd of sandbox fans on both platforms
+for one artist (profiles cached in Redis; some fans come twice so the cache is used), publishes a
+``fan.verified`` Avro event per verified fan, reads them back as a downstream consumer would, and
+returns a :class:`DemoResult`; it deletes what it created and stops only the servers it started::
+
+    result = asyncio.run(run_demo(DemoOptions(fans=2000)))
+    assert result.ok
+"""
+
+from verifiedfan.demo._crowd import CrowdFan, plan_crowd
+from verifiedfan.demo._models import DemoConnections, DemoOptions, DemoResult, PhaseTiming, PlatformCounts
+from verifiedfan.demo._run import ProgressCallback, run_demo
+from verifiedfan.demo._stack import NEEDED_SERVERS
+
+__all__ = [
+    "NEEDED_SERVERS",
+    "CrowdFan",
+    "DemoConnections",
+    "DemoOptions",
+    "DemoResult",
+    "PhaseTiming",
+    "PlatformCounts",
+    "ProgressCallback",
+    "plan_crowd",
+    "run_demo",
+]

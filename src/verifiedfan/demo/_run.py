@@ -1,0 +1,285 @@
+"""``run_demo``: workflow 1 end to end against real servers and the sandbox music APIs.
+
+Phases: bring up the stack (Redis, Kafka, the schema registry), start the Spotify and Apple Music
+sandboxes as child processes and mint tokens for the crowd, create the run's topic and register
+the ``fan.verified`` schema, then verify the crowd on both platforms at once (one slice per
+platform, each in a process of its own by default: each fan's profile cached in Redis with
+``get_or_set``, every verified fan published as an Avro event, in batches) while a consumer reads
+the events back; finally delete the topic, the subject and the keys, stop the sandboxes and
+release the servers this run started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import os
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from verifiedfan.demo._crowd import PLATFORMS, plan_crowd
+from verifiedfan.demo._events import consume_events, create_topic, delete_topic
+from verifiedfan.demo._models import DemoConnections, DemoOptions, DemoResult, PhaseTiming, PlatformCounts
+from verifiedfan.demo._slice import SliceResult, SliceSpec, init_child, run_slice_in_process, verify_slice
+from verifiedfan.demo._stack import StackLease, bring_up
+from verifiedfan.errors import VFError
+from verifiedfan.kafka import Kafka, KafkaConsumer, SchemaRegistryClient
+from verifiedfan.music import FAN_VERIFIED_SCHEMA
+from verifiedfan.redis import Redis
+from verifiedfan.stack import StackSettings
+from verifiedfan.testing.sandbox import AppleMusicSandbox, Sandbox, SpotifySandbox
+
+__all__ = ["ProgressCallback", "run_demo"]
+
+logger = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int], None]
+"""Called as fans are checked, with (checks done, checks in all)."""
+
+
+class _Phases:
+    def __init__(self, on_phase: Callable[[str], None] | None) -> None:
+        self.items: list[PhaseTiming] = []
+        self._on_phase = on_phase
+
+    @contextlib.contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        if self._on_phase is not None:
+            self._on_phase(name)
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.items.append(PhaseTiming(name, round(time.perf_counter() - start, 3)))
+
+
+def _children_cpu() -> float:
+    times = os.times()
+    return times.children_user + times.children_system
+
+
+async def run_demo(
+    options: DemoOptions | None = None,
+    *,
+    connections: DemoConnections | None = None,
+    stack_settings: StackSettings | None = None,
+    on_progress: ProgressCallback | None = None,
+    on_phase: Callable[[str], None] | None = None,
+) -> DemoResult:
+    """Run workflow 1 for ``options.fans`` sandbox fans and return what happened.
+
+    With ``connections`` the servers are used as they are; without, the servers are brought up
+    through :class:`~verifiedfan.stack.Stack` (``stack_settings``) and those this run started are
+    stopped at the end. Everything the run creates (topic, subject, keys) is deleted at the end.
+    """
+    opts = options or DemoOptions()
+    phases = _Phases(on_phase)
+    run_start = time.perf_counter()
+    lease: StackLease | None = None
+    if connections is None:
+        with phases("stack up"):
+            lease = await asyncio.to_thread(bring_up, stack_settings)
+        connections = lease.connections
+    try:
+        return await _run(opts, connections, phases, run_start, lease, on_progress)
+    finally:
+        if lease is not None:
+            await asyncio.to_thread(lease.release)
+
+
+async def _verify(
+    specs: list[SliceSpec], *, parallel: bool, total: int, on_progress: ProgressCallback | None
+) -> list[SliceResult]:
+    if not parallel:
+        done = dict.fromkeys(range(len(specs)), 0)
+
+        def progress_of(slot: int) -> Callable[[int], None]:
+            def progress(n: int) -> None:
+                done[slot] = n
+                if on_progress is not None:
+                    on_progress(sum(done.values()), total)
+
+            return progress
+
+        return list(await asyncio.gather(*(verify_slice(s, progress_of(i)) for i, s in enumerate(specs))))
+    ctx = multiprocessing.get_context("spawn")  # the parent has threads: never fork it
+    shared: Any = ctx.Array("q", len(specs), lock=False)
+    level = logging.getLogger("verifiedfan").getEffectiveLevel()
+    loop = asyncio.get_running_loop()
+    with ProcessPoolExecutor(
+        max_workers=len(specs), mp_context=ctx, initializer=init_child, initargs=(shared, level)
+    ) as pool:
+        futures = [loop.run_in_executor(pool, run_slice_in_process, s, i) for i, s in enumerate(specs)]
+        waiting = asyncio.gather(*futures)
+        while not waiting.done():
+            await asyncio.wait([waiting], timeout=0.1)
+            if on_progress is not None:
+                on_progress(sum(shared), total)
+        return list(waiting.result())
+
+
+async def _run(
+    opts: DemoOptions,
+    conns: DemoConnections,
+    phases: _Phases,
+    run_start: float,
+    lease: StackLease | None,
+    on_progress: ProgressCallback | None,
+) -> DemoResult:
+    run_id = uuid.uuid4().hex[:10]
+    topic = f"vf-demo-fan-verified-{run_id}"
+    namespace = f"vf-demo:{run_id}:"
+    crowd = plan_crowd(opts.fans, repeat_ratio=opts.repeat_ratio, seed=opts.seed)
+    unique = sorted({(f.platform, f.user_id) for f in crowd})
+    cpu_children = _children_cpu()
+    spotify_sb = SpotifySandbox(process=True, seed=opts.seed)
+    apple_sb = AppleMusicSandbox(process=True, seed=opts.seed)
+    sandboxes: dict[str, Sandbox] = {"spotify": spotify_sb, "apple_music": apple_sb}
+    created_topic = False
+    try:
+        with phases("sandboxes + tokens"):
+            await asyncio.gather(*(asyncio.to_thread(s.start) for s in sandboxes.values()))
+            info = spotify_sb.info()["target_artist"]
+            artist_ids = {"spotify": str(info["spotify_id"]), "apple_music": str(info["apple_id"])}
+            key = apple_sb.developer_key
+            credentials = {
+                "spotify": {"client_id": spotify_sb.client_id, "client_secret": spotify_sb.client_secret},
+                "apple_music": {"team_id": key.team_id, "key_id": key.key_id, "private_key": key.private_key},
+            }
+            specs = []
+            for platform in PLATFORMS:
+                fans = tuple(f for f in crowd if f.platform == platform)
+                ids = sorted({f.user_id for f in fans})
+                minted = await asyncio.to_thread(sandboxes[platform].mint_tokens, ids)
+                specs.append(
+                    SliceSpec(
+                        platform=platform,
+                        fans=fans,
+                        tokens=dict(zip(ids, minted, strict=True)),
+                        api_url=sandboxes[platform].url,
+                        credentials=credentials[platform],
+                        # Apple Music library songs name their artist without an id: match by name too
+                        target_ids=frozenset(artist_ids.values()),
+                        target_name=str(info["name"]),
+                        artist_id=artist_ids[platform],
+                        connections=conns,
+                        redis_namespace=namespace,
+                        topic=topic,
+                        concurrency=opts.concurrency,
+                        batch_size=opts.batch_size,
+                        cache_ttl=opts.cache_ttl,
+                    )
+                )
+        with phases("topic + schema"):
+            await create_topic(conns.kafka_brokers, topic)
+            created_topic = True
+            async with Kafka(
+                brokers=conns.kafka_brokers, topic=topic, registry_url=conns.registry_url
+            ) as kafka:
+                await kafka.register_schema(FAN_VERIFIED_SCHEMA)
+            consumer = KafkaConsumer(
+                brokers=conns.kafka_brokers,
+                topics=topic,
+                group_id=f"vf-demo-analytics-{run_id}",
+                registry_url=conns.registry_url,
+                poll_timeout=0.25,
+                batch_size=1000,
+            )
+            await consumer.connect()
+        published: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        consumer_task = asyncio.create_task(
+            consume_events(consumer, published=published, give_up_after=opts.consume_timeout)
+        )
+        try:
+            cpu = time.process_time()
+            with phases("verify + publish"):
+                verify_start = time.perf_counter()
+                slices = await _verify(
+                    specs, parallel=opts.parallel, total=len(crowd), on_progress=on_progress
+                )
+                verify_seconds = time.perf_counter() - verify_start
+            sent = sum(s.published.total() for s in slices)
+            published.set_result(sent)
+            with phases("consume (after last publish)"):
+                seen = await consumer_task
+            parent_cpu = time.process_time() - cpu
+        finally:
+            if not published.done():  # verification failed: stop the consumer, keep the error
+                published.set_result(0)
+                consumer_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, VFError):
+                    await consumer_task
+            await consumer.close()
+        requests = {p: s.stats().get("api_requests", 0) for p, s in sandboxes.items()}
+    finally:
+        with phases("cleanup"):
+            if created_topic:
+                await delete_topic(conns.kafka_brokers, topic)
+                await _delete_subject(conns.registry_url, f"{topic}-value")
+            await _delete_keys(conns, namespace, [f"{p}:{u}" for p, u in unique])
+            await asyncio.gather(*(asyncio.to_thread(s.stop) for s in sandboxes.values()))
+    children_cpu = _children_cpu() - cpu_children  # the sandboxes, and the slices' processes
+    slices_cpu = sum(s.cpu_seconds for s in slices) if opts.parallel else 0.0
+    all_published: Counter[tuple[str, str]] = Counter()
+    for s in slices:
+        all_published.update(s.published)
+    verified = sum(s.verified for s in slices)
+    errors = sum(s.errors for s in slices)
+    return DemoResult(
+        artist=str(info["name"]),
+        fans_checked=sum(s.checked for s in slices),
+        unique_fans=len(unique),
+        repeated_checks=sum(f.repeat for f in crowd),
+        verified=verified,
+        not_verified=sum(s.checked for s in slices) - verified - errors,
+        errors=errors,
+        events_published=sent,
+        events_consumed=seen.total(),
+        events_match=seen == all_published,
+        cache_hits=sum(s.hits for s in slices),
+        cache_misses=sum(s.misses for s in slices),
+        verify_seconds=round(verify_seconds, 3),
+        total_seconds=round(time.perf_counter() - run_start, 3),
+        client_cpu_seconds=round(parent_cpu + slices_cpu, 2),
+        sandbox_cpu_seconds=round(children_cpu - slices_cpu, 2),
+        topic=topic,
+        servers_started=lease.started if lease is not None else (),
+        kafka_batches=sum(s.batches for s in slices),
+        kafka_send_seconds=round(sum(s.send_seconds for s in slices), 3),
+        platforms=tuple(
+            PlatformCounts(
+                platform=s.platform,
+                checked=s.checked,
+                verified=s.verified,
+                errors=s.errors,
+                api_requests=requests[s.platform],
+            )
+            for s in slices
+        ),
+        phases=tuple(phases.items),
+        error_samples=tuple(e for s in slices for e in s.error_samples),
+    )
+
+
+async def _delete_subject(registry_url: str, subject: str) -> None:
+    async with SchemaRegistryClient(url=registry_url) as registry:
+        try:
+            await registry.delete_subject(subject, permanent=True)
+        except VFError as exc:
+            logger.warning("could not delete subject %s: %s", subject, exc)
+
+
+async def _delete_keys(conns: DemoConnections, namespace: str, keys: list[str], chunk: int = 1000) -> None:
+    async with Redis(url=conns.redis_url, namespace=namespace) as redis:
+        for start in range(0, len(keys), chunk):
+            try:
+                await redis.delete(*keys[start : start + chunk])
+            except VFError as exc:
+                logger.warning("could not delete demo keys: %s", exc)
+                return

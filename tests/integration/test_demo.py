@@ -1,0 +1,84 @@
+"""``vf demo`` end to end against the real servers of ``vf stack`` and the sandbox processes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from verifiedfan.cli import main
+from verifiedfan.cli._demo import app
+from verifiedfan.demo import DemoConnections, DemoOptions, DemoResult, run_demo
+from verifiedfan.stack import KafkaConnection, RedisConnection, SchemaRegistryConnection
+
+pytestmark = [pytest.mark.integration, pytest.mark.kafka, pytest.mark.redis]
+
+FANS = 200
+
+
+@pytest.fixture(scope="module")
+def connections(
+    vf_kafka: KafkaConnection, vf_schema_registry: SchemaRegistryConnection, vf_redis: RedisConnection
+) -> DemoConnections:
+    return DemoConnections(
+        kafka_brokers=vf_kafka.bootstrap_servers,
+        registry_url=vf_schema_registry.url,
+        redis_url=vf_redis.url,
+        redis_replica_url=vf_redis.replica_url,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_result(connections: DemoConnections) -> DemoResult:
+    return asyncio.run(run_demo(DemoOptions(fans=FANS, repeat_ratio=0.1), connections=connections))
+
+
+def test_every_fan_is_checked_without_error(demo_result: DemoResult) -> None:
+    assert demo_result.fans_checked == FANS
+    assert demo_result.errors == 0, demo_result.error_samples
+
+
+def test_one_event_per_verified_fan_is_published_and_consumed_back(demo_result: DemoResult) -> None:
+    assert demo_result.verified > 0
+    assert demo_result.events_published == demo_result.verified == demo_result.events_consumed
+    assert demo_result.events_match
+
+
+def test_repeated_fans_are_served_from_the_cache(demo_result: DemoResult) -> None:
+    assert demo_result.repeated_checks == FANS // 10
+    assert demo_result.cache_hits == demo_result.repeated_checks
+    assert demo_result.cache_misses == demo_result.unique_fans
+    assert demo_result.cache_hit_rate > 0
+
+
+def test_cached_fans_do_not_reach_the_platform(demo_result: DemoResult) -> None:
+    # the minimal engagement is at least the profile, the top artists and one page of saved tracks
+    requests = sum(p.api_requests for p in demo_result.platforms)
+    assert requests >= 3 * demo_result.unique_fans
+    assert sum(p.checked for p in demo_result.platforms) == FANS
+
+
+def test_both_platforms_verify_fans(demo_result: DemoResult) -> None:
+    assert {p.platform for p in demo_result.platforms if p.verified > 0} == {"spotify", "apple_music"}
+
+
+def test_the_demo_also_runs_in_one_process(connections: DemoConnections) -> None:
+    result = asyncio.run(run_demo(DemoOptions(fans=60, parallel=False), connections=connections))
+    assert result.ok
+    assert result.fans_checked == 60
+    assert result.cache_hits == result.repeated_checks == 6
+
+
+def test_the_cli_runs_the_demo_through_the_stack_and_prints_json(
+    vf_kafka: KafkaConnection, vf_schema_registry: SchemaRegistryConnection, vf_redis: RedisConnection
+) -> None:
+    assert main.SUBCOMMANDS["demo"][0] == "verifiedfan.cli._demo"
+    result = CliRunner().invoke(app, ["--fans", "60", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["fans_checked"] == 60
+    assert data["ok"] is True
+    assert data["events_published"] == data["verified"] == data["events_consumed"]
+    assert data["servers_started"] == []  # the session's fixtures had them running already
