@@ -130,27 +130,6 @@ def _print_summary(count: int, invalid: int, seconds: float) -> None:
     )
 
 
-@app.command("email")
-def email_cmd(
-    values: Values = None,
-    as_json: AsJson = False,
-    none_marker: Marker = NONE_MARKER,
-    summary: Summary = False,
-    fail_on_invalid: FailOnInvalid = False,
-) -> None:
-    """Trim, lower-case and syntax-check email addresses (no DNS)."""
-    from verifiedfan.normalizers import email
-
-    _run(
-        email,
-        values,
-        as_json=as_json,
-        none_marker=none_marker,
-        summary=summary,
-        fail_on_invalid=fail_on_invalid,
-    )
-
-
 @app.command("phone")
 def phone_cmd(
     values: Values = None,
@@ -171,27 +150,6 @@ def phone_cmd(
 
     _run(
         normalize,
-        values,
-        as_json=as_json,
-        none_marker=none_marker,
-        summary=summary,
-        fail_on_invalid=fail_on_invalid,
-    )
-
-
-@app.command("zip")
-def zip_cmd(
-    values: Values = None,
-    as_json: AsJson = False,
-    none_marker: Marker = NONE_MARKER,
-    summary: Summary = False,
-    fail_on_invalid: FailOnInvalid = False,
-) -> None:
-    """5-digit US zip codes (02134 from 02134-1234)."""
-    from verifiedfan.normalizers import zip as zip_code
-
-    _run(
-        zip_code,
         values,
         as_json=as_json,
         none_marker=none_marker,
@@ -229,64 +187,37 @@ def name_cmd(
     )
 
 
-@app.command("boolean")
-def boolean_cmd(
-    values: Values = None,
-    as_json: AsJson = False,
-    none_marker: Marker = NONE_MARKER,
-    summary: Summary = False,
-    fail_on_invalid: FailOnInvalid = False,
-) -> None:
-    """true/false from yes/no, y/n, 1/0, on/off, t/f, true/false."""
-    from verifiedfan.normalizers import boolean
+def _simple_command(kind: str, function_name: str, help_text: str) -> None:
+    """Register ``vf normalize <kind>`` for a normalizer that takes no option."""
 
-    _run(
-        boolean,
-        values,
-        as_json=as_json,
-        none_marker=none_marker,
-        summary=summary,
-        fail_on_invalid=fail_on_invalid,
-    )
+    def command(
+        values: Values = None,
+        as_json: AsJson = False,
+        none_marker: Marker = NONE_MARKER,
+        summary: Summary = False,
+        fail_on_invalid: FailOnInvalid = False,
+    ) -> None:
+        from verifiedfan import normalizers
 
+        _run(
+            getattr(normalizers, function_name),
+            values,
+            as_json=as_json,
+            none_marker=none_marker,
+            summary=summary,
+            fail_on_invalid=fail_on_invalid,
+        )
 
-@app.command("user-agent")
-def user_agent_cmd(
-    values: Values = None,
-    as_json: AsJson = False,
-    none_marker: Marker = NONE_MARKER,
-    summary: Summary = False,
-    fail_on_invalid: FailOnInvalid = False,
-) -> None:
-    """Browser, version, OS, OS version, device and device class (tab-separated) of user agents."""
-    from verifiedfan.normalizers import user_agent
-
-    _run(
-        user_agent,
-        values,
-        as_json=as_json,
-        none_marker=none_marker,
-        summary=summary,
-        fail_on_invalid=fail_on_invalid,
-    )
+    command.__doc__ = help_text
+    app.command(kind)(command)
 
 
-@app.command("url-safe")
-def url_safe_cmd(
-    values: Values = None,
-    as_json: AsJson = False,
-    none_marker: Marker = NONE_MARKER,
-    summary: Summary = False,
-    fail_on_invalid: FailOnInvalid = False,
-) -> None:
-    """Keep only ASCII letters and digits."""
-    from verifiedfan.normalizers import url_safe
-
-    _run(
-        url_safe,
-        values,
-        as_json=as_json,
-        none_marker=none_marker,
-        summary=summary,
-        fail_on_invalid=fail_on_invalid,
-    )
+_simple_command("email", "email", "Trim, lower-case and syntax-check email addresses (no DNS).")
+_simple_command("zip", "zip", "5-digit US zip codes (02134 from 02134-1234).")
+_simple_command("boolean", "boolean", "true/false from yes/no, y/n, 1/0, on/off, t/f, true/false.")
+_simple_command(
+    "user-agent",
+    "user_agent",
+    "Browser, version, OS, OS version, device and device class (tab-separated) of user agents.",
+)
+_simple_command("url-safe", "url_safe", "Keep only ASCII letters and digits.")
