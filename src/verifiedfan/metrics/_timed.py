@@ -13,6 +13,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, ParamSpec, TypeVar, cast, overload
 
+from verifiedfan._proxy import MethodProxy
 from verifiedfan.metrics._model import Metric, MetricSink, Unit, validate_dimensions
 
 __all__ = ["DimensionResolver", "get_default_sink", "put_metric", "set_default_sink", "timed", "timed_client"]
@@ -193,23 +194,6 @@ def timed(
     return decorate(fn) if fn is not None else decorate
 
 
-class _TimedProxy:
-    """A proxy whose selected methods are timed; everything else passes through."""
-
-    def __init__(self, target: object, wrapped: dict[str, Callable[..., Any]]) -> None:
-        object.__setattr__(self, "_target", target)
-        object.__setattr__(self, "_wrapped", wrapped)
-
-    def __getattr__(self, name: str) -> Any:
-        wrapped: dict[str, Callable[..., Any]] = object.__getattribute__(self, "_wrapped")
-        if name in wrapped:
-            return wrapped[name]
-        return getattr(object.__getattribute__(self, "_target"), name)
-
-    def __repr__(self) -> str:
-        return f"timed({object.__getattribute__(self, '_target')!r})"
-
-
 def timed_client(
     client: T,
     methods: Iterable[str],
@@ -241,4 +225,4 @@ def timed_client(
         if metric_name:
             dims["Method"] = method
         wrapped[method] = timed(namespace, name, target, dimensions=dims, sink=sink, unit=unit, clock=clock)
-    return cast(T, _TimedProxy(client, wrapped))
+    return cast(T, MethodProxy(client, wrapped, "timed"))

@@ -16,6 +16,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 
+from verifiedfan._proxy import MethodProxy
 from verifiedfan.tracing._setup import get_tracer
 
 __all__ = ["AttributesSelector", "traced", "traced_client"]
@@ -177,21 +178,6 @@ def traced(
     return decorate
 
 
-class _TracedProxy:
-    def __init__(self, target: object, wrapped: dict[str, Callable[..., Any]]) -> None:
-        object.__setattr__(self, "_target", target)
-        object.__setattr__(self, "_wrapped", wrapped)
-
-    def __getattr__(self, name: str) -> Any:
-        wrapped: dict[str, Callable[..., Any]] = object.__getattribute__(self, "_wrapped")
-        if name in wrapped:
-            return wrapped[name]
-        return getattr(object.__getattribute__(self, "_target"), name)
-
-    def __repr__(self) -> str:
-        return f"traced({object.__getattribute__(self, '_target')!r})"
-
-
 def traced_client(
     client: T,
     methods: Iterable[str],
@@ -211,4 +197,4 @@ def traced_client(
             raise ConfigurationError(f"{type(client).__name__} has no method {method!r} to trace")
         attrs = {"vf.service": service, "vf.method": method, **(attributes or {})}
         wrapped[method] = traced(f"{service}.{method}", attributes=attrs, kind=kind)(target)
-    return cast(T, _TracedProxy(client, wrapped))
+    return cast(T, MethodProxy(client, wrapped, "traced"))

@@ -184,3 +184,27 @@ def test_propagation_round_trip(spans: Spans) -> None:
 def test_all_is_complete() -> None:
     for name in tracing.__all__:
         assert hasattr(tracing, name), name
+
+
+def test_traced_and_timed_clients_compose(spans: Spans) -> None:
+    from verifiedfan.metrics import Metric, MetricSink, timed_client
+
+    class ListSink(MetricSink):
+        def __init__(self) -> None:
+            self.metrics: list[Metric] = []
+
+        def record(self, metric: Metric) -> None:
+            self.metrics.append(metric)
+
+    class Store:
+        def find(self) -> str:
+            return "doc"
+
+    sink = ListSink()
+    client = traced_client(
+        timed_client(Store(), ["find"], namespace="VF", sink=sink), ["find"], service_name="db"
+    )
+    assert client.find() == "doc"
+    assert repr(client).startswith("traced(timed(")
+    assert [s.name for s in spans.finished()] == ["db.find"]
+    assert [m.name for m in sink.metrics] == ["Store.find"]
