@@ -22,7 +22,13 @@ from verifiedfan.http._config import (
     Timeouts,
     parse_retry_after,
 )
-from verifiedfan.http._core import IDEMPOTENCY_HEADER, redact_headers, redact_url
+from verifiedfan.http._core import (
+    IDEMPOTENCY_HEADER,
+    add_default_hook,
+    redact_headers,
+    redact_url,
+    remove_default_hook,
+)
 from verifiedfan.http._oauth import (
     AccessToken,
     ClientCredentials,
@@ -61,6 +67,7 @@ __all__ = [
     "SyncHttpClient",
     "SyncTokenSource",
     "Timeouts",
+    "add_default_hook",
     "iter_links",
     "iter_offsets",
     "paginate_links",
@@ -68,4 +75,5 @@ __all__ = [
     "parse_retry_after",
     "redact_headers",
     "redact_url",
+    "remove_default_hook",
 ]

@@ -131,6 +131,24 @@ class Step:
         self.cause = cause
 
 
+_DEFAULT_HOOKS: list[HttpHook] = []
+
+
+def add_default_hook(hook: HttpHook) -> None:
+    """Apply ``hook`` to every client's calls (``configure_tracing`` adds its span hook this way).
+
+    A client that was given a hook of the same type keeps only its own.
+    """
+    if hook not in _DEFAULT_HOOKS:
+        _DEFAULT_HOOKS.append(hook)
+
+
+def remove_default_hook(hook: HttpHook) -> None:
+    """Stop applying a hook added with :func:`add_default_hook` (no-op when absent)."""
+    if hook in _DEFAULT_HOOKS:
+        _DEFAULT_HOOKS.remove(hook)
+
+
 class ClientCore:
     """Configuration and decisions of one client; performs no I/O."""
 
@@ -155,6 +173,7 @@ class ClientCore:
         self.httpx_timeout = timeouts.to_httpx()
         self.retry = retry
         self.hooks = tuple(hooks)
+        self._hook_types = frozenset(type(h) for h in self.hooks)
 
     # -- preparing a call -------------------------------------------------------------------------
 
@@ -220,7 +239,10 @@ class ClientCore:
             correlation_id=cid,
         )
         call.started = self.retry.clock()
-        for hook in self.hooks:
+        hooks = self.hooks
+        if _DEFAULT_HOOKS:
+            hooks += tuple(h for h in _DEFAULT_HOOKS if type(h) not in self._hook_types)
+        for hook in hooks:
             try:
                 observer = hook.start_call(call.info)
             except Exception:  # instrumentation must never break a call

@@ -111,6 +111,7 @@ class _State:
         self.exporter: ResilientExporter | None = None
         self.processor: BatchSpanProcessor | None = None
         self.global_set = False
+        self.http_hook: Any = None
         self.tracers: dict[str, tuple[TracerProvider, trace.Tracer]] = {}
 
 
@@ -158,13 +159,15 @@ def configure_tracing(
     max_queue_size: int = 4096,
     collector_cooldown: float = 5.0,
     set_global: bool = True,
+    trace_http: bool = True,
 ) -> TracerProvider:
     """Set up tracing for this process and return the provider.
 
     ``collector_endpoint`` is the OTLP/HTTP base URL (``http://collector:4318``; ``/v1/traces`` is
     appended). ``exporter`` replaces the OTLP exporter (tests pass an in-memory one). Calling it again
     with the same settings returns the existing provider; with different settings it raises
-    ``ConfigurationError`` (call :func:`reset_tracing` first).
+    ``ConfigurationError`` (call :func:`reset_tracing` first). With ``trace_http`` (the default) every
+    call of every ``verifiedfan.http`` client becomes a client span, with no hook to pass.
     """
     from verifiedfan.errors import ConfigurationError
 
@@ -207,6 +210,12 @@ def configure_tracing(
         provider.add_span_processor(processor)
         _state.provider, _state.config = provider, config
         _state.exporter, _state.processor = resilient, processor
+        if trace_http:
+            from verifiedfan.http import add_default_hook
+            from verifiedfan.tracing._http import TracingHttpHook
+
+            _state.http_hook = TracingHttpHook()
+            add_default_hook(_state.http_hook)
         if set_global and not _state.global_set:
             trace.set_tracer_provider(_GlobalProxyProvider())
             _state.global_set = True
@@ -266,6 +275,11 @@ def reset_tracing() -> None:
     """Shut down and forget the current configuration (for tests and re-configuration)."""
     shutdown_tracing()
     with _state.lock:
+        if _state.http_hook is not None:
+            from verifiedfan.http import remove_default_hook
+
+            remove_default_hook(_state.http_hook)
+            _state.http_hook = None
         _state.provider = _state.config = None
         _state.exporter = _state.processor = None
         _state.tracers = {}

@@ -48,3 +48,36 @@ async def test_failed_call_span_has_error_status(spans: Spans) -> None:
     assert span.name == "svc[GET]: /missing"
     assert span.status.status_code is StatusCode.ERROR
     assert span.attributes["http.response.status_code"] == 404
+
+
+async def test_configured_tracing_traces_every_client_without_a_hook(spans: Spans) -> None:
+    with FaultServer() as server:
+        server.script("/v1/me", Reply(json={"id": "u1"}))
+        async with HttpClient(service_name="plain", base_url=server.url) as http:
+            await http.get("/v1/me", route="/v1/me")
+        assert server.requests[0].headers.get("traceparent")
+    assert [s.name for s in spans.finished()] == ["plain[GET]: /v1/me"]
+
+
+async def test_an_explicit_tracing_hook_is_not_doubled(spans: Spans) -> None:
+    with FaultServer() as server:
+        server.script("/x", Reply(json={}))
+        async with HttpClient(service_name="svc", base_url=server.url, hooks=[TracingHttpHook()]) as http:
+            await http.get("/x")
+    assert len(spans.finished()) == 1
+
+
+async def test_after_reset_clients_are_no_longer_traced() -> None:
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from verifiedfan.tracing import configure_tracing, reset_tracing
+
+    exporter = InMemorySpanExporter()
+    configure_tracing(service_name="t", exporter=exporter)
+    reset_tracing()
+    with FaultServer() as server:
+        server.script("/x", Reply(json={}))
+        async with HttpClient(service_name="svc", base_url=server.url) as http:
+            await http.get("/x")
+        assert "traceparent" not in server.requests[0].headers
+    assert exporter.get_finished_spans() == ()
