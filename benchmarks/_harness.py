@@ -59,3 +59,35 @@ def async_time_per_call_us(fn: Callable[[], Awaitable[object]], *, n: int, repea
         return statistics.median(runs)
 
     return asyncio.run(body())
+
+
+async def _timed_async(fn: Callable[[], Awaitable[object]], n: int) -> float:
+    start = time.perf_counter()
+    for _ in range(n):
+        await fn()
+    return time.perf_counter() - start
+
+
+async def interleaved_rates(
+    ours: Callable[[], Awaitable[object]],
+    ref: Callable[[], Awaitable[object]],
+    n: int,
+    rounds: int,
+    *,
+    warmup: int = 50,
+) -> tuple[float, float]:
+    """ops/s of each side over ``n`` calls, in ``rounds`` interleaved chunks so drift and the
+    neighbours' load hit both sides alike."""
+    for _ in range(min(n, warmup)):
+        await ours()
+        await ref()
+    chunk = max(n // rounds, 1)
+    ours_s = ref_s = 0.0
+    for i in range(rounds):  # ABBA: whichever runs first in a pair pays a few µs more
+        if i % 2:
+            ref_s += await _timed_async(ref, chunk)
+            ours_s += await _timed_async(ours, chunk)
+        else:
+            ours_s += await _timed_async(ours, chunk)
+            ref_s += await _timed_async(ref, chunk)
+    return chunk * rounds / ours_s, chunk * rounds / ref_s

@@ -8,41 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from benchmarks._harness import Comparison
+from benchmarks._harness import Comparison, interleaved_rates
 
 URL = os.environ.get("VF_STACK_MONGO_URL", "mongodb://127.0.0.1:27018/")
-
-
-async def _timed(fn: Callable[[], Awaitable[object]], n: int) -> float:
-    start = time.perf_counter()
-    for _ in range(n):
-        await fn()
-    return time.perf_counter() - start
-
-
-async def _rates(
-    ours: Callable[[], Awaitable[object]], ref: Callable[[], Awaitable[object]], n: int, rounds: int
-) -> tuple[float, float]:
-    """ops/s of each side over ``n`` calls, in ``rounds`` interleaved chunks so drift and the
-    neighbours' load hit both sides alike."""
-    for _ in range(min(n, 50)):
-        await ours()
-        await ref()
-    chunk = max(n // rounds, 1)
-    ours_s = ref_s = 0.0
-    for i in range(rounds):  # ABBA: whichever runs first in a pair pays a few µs more
-        if i % 2:
-            ref_s += await _timed(ref, chunk)
-            ours_s += await _timed(ours, chunk)
-        else:
-            ours_s += await _timed(ours, chunk)
-            ref_s += await _timed(ref, chunk)
-    return chunk * rounds / ours_s, chunk * rounds / ref_s
 
 
 def _doc(i: int) -> dict[str, Any]:
@@ -80,7 +51,7 @@ async def _run(quick: bool) -> list[Comparison]:
         async def raw_insert() -> object:
             return (await raw_coll.insert_one(_doc(next(counter)))).inserted_id
 
-        insert_rates = await _rates(our_insert, raw_insert, n, rounds)
+        insert_rates = await interleaved_rates(our_insert, raw_insert, n, rounds)
         # reads on small collections of 100 documents each, so the scan cost stays constant
         our_coll = ours.collection("ours_read")
         raw_coll = raw[db_name]["raw_read"]
@@ -95,7 +66,7 @@ async def _run(quick: bool) -> list[Comparison]:
         async def raw_find_by_id() -> object:
             return await raw_coll.find_one({"_id": raw_id})
 
-        find_rates = await _rates(our_find_by_id, raw_find_by_id, n, rounds)
+        find_rates = await interleaved_rates(our_find_by_id, raw_find_by_id, n, rounds)
 
         async def our_find_many() -> object:
             return await our_coll.find({}, limit=50).to_list()
@@ -103,7 +74,7 @@ async def _run(quick: bool) -> list[Comparison]:
         async def raw_find_many() -> object:
             return await raw_coll.find({}, limit=50).to_list()
 
-        many_rates = await _rates(our_find_many, raw_find_many, max(n // 5, 30), rounds)
+        many_rates = await interleaved_rates(our_find_many, raw_find_many, max(n // 5, 30), rounds)
     finally:
         await raw.drop_database(db_name)
         await raw.close()

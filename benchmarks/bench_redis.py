@@ -15,39 +15,12 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 
-from benchmarks._harness import Comparison
+from benchmarks._harness import Comparison, interleaved_rates
 
 PRIMARY = os.environ.get("VF_STACK_REDIS_URL", "redis://127.0.0.1:16379/0")
 REPLICA = os.environ.get("VF_STACK_REDIS_REPLICA_URL", "redis://127.0.0.1:16380/0")
 PROFILE = {"id": "12345", "email": "user@example.com", "name": {"first": "John", "last": "O'Connor"}}
 SEP = (",", ":")
-
-
-async def _timed(fn: Callable[[], Awaitable[object]], n: int) -> float:
-    start = time.perf_counter()
-    for _ in range(n):
-        await fn()
-    return time.perf_counter() - start
-
-
-async def _rates(
-    ours: Callable[[], Awaitable[object]], ref: Callable[[], Awaitable[object]], n: int, rounds: int
-) -> tuple[float, float]:
-    """ops/s of each side over ``n`` calls, in ``rounds`` interleaved chunks so drift and the
-    neighbours' load hit both sides alike."""
-    for _ in range(min(n, 200)):
-        await ours()
-        await ref()
-    chunk = max(n // rounds, 1)
-    ours_s = ref_s = 0.0
-    for i in range(rounds):  # ABBA: whichever runs first in a pair pays a few µs more
-        if i % 2:
-            ref_s += await _timed(ref, chunk)
-            ours_s += await _timed(ours, chunk)
-        else:
-            ours_s += await _timed(ours, chunk)
-            ref_s += await _timed(ref, chunk)
-    return chunk * rounds / ours_s, chunk * rounds / ref_s
 
 
 async def _latencies_us(
@@ -124,8 +97,8 @@ async def _run(quick: bool) -> list[Comparison]:
         async def our_hit() -> object:
             return await ours.get_or_set(key, load, ttl=3600)
 
-        get_rates = await _rates(our_get, raw_get, n, rounds)
-        set_rates = await _rates(our_set, raw_set, n, rounds)
+        get_rates = await interleaved_rates(our_get, raw_get, n, rounds, warmup=200)
+        set_rates = await interleaved_rates(our_set, raw_set, n, rounds, warmup=200)
         await raw_primary.execute_command("WAIT", 1, 2000)
         hit_ours, hit_raw = await _latencies_us(our_hit, raw_get, n * 2)
     finally:
