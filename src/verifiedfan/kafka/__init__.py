@@ -7,8 +7,8 @@ what was handled, and dead-letters what it cannot decode. Every failure is a :cl
 Needs the ``kafka`` extra: ``pip install "verifiedfan[kafka]"``.
 """
 
+from verifiedfan.kafka._avro_compat import can_read, is_compatible
 from verifiedfan.kafka._batch import MessageInput
-from verifiedfan.kafka._compat import can_read, is_compatible
 from verifiedfan.kafka._consumer import DLQ_HEADERS, Handler, KafkaConsumer
 from verifiedfan.kafka._errors import (
     DeliveryError,

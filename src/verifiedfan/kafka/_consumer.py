@@ -19,6 +19,7 @@ from typing import Any, Literal, TypeVar
 
 from verifiedfan._optional import require
 from verifiedfan.errors import ConfigurationError, NotConnectedError
+from verifiedfan.kafka._broker_settings import Session
 from verifiedfan.kafka._errors import InvalidSchemaError, MessageDecodeError, SchemaNotFoundError
 from verifiedfan.kafka._formatters import AvroFormatter, CallableFormatter, Formatter
 from verifiedfan.kafka._hooks import MessageContext, default_message_context
@@ -33,7 +34,6 @@ from verifiedfan.kafka._models import (
 from verifiedfan.kafka._producer import Kafka
 from verifiedfan.kafka._rdkafka import base_config, error_code, kafka_exception, merge_config, translate
 from verifiedfan.kafka._registry import SchemaRegistryClient
-from verifiedfan.kafka._session import Session
 
 __all__ = ["DLQ_HEADERS", "Handler", "KafkaConsumer"]
 

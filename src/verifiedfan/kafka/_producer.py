@@ -18,6 +18,7 @@ from typing import Any
 from verifiedfan._optional import require
 from verifiedfan.errors import ConfigurationError, NotConnectedError
 from verifiedfan.kafka._batch import Batch, MessageInput, header_list, split
+from verifiedfan.kafka._broker_settings import Session
 from verifiedfan.kafka._errors import DeliveryFailure, MessageTooLargeError, UnknownTopicError
 from verifiedfan.kafka._formatters import AvroFormatter, CallableFormatter, Formatter, parse_avro_schema
 from verifiedfan.kafka._hooks import HeadersHook, SendInstrument, default_headers_hook
@@ -39,7 +40,6 @@ from verifiedfan.kafka._rdkafka import (
     translate,
 )
 from verifiedfan.kafka._registry import Compatibility, SchemaRegistryClient
-from verifiedfan.kafka._session import Session
 
 __all__ = ["Kafka"]
 
