@@ -54,9 +54,12 @@ def record(i: int) -> dict[str, Any]:
 
 
 def _settings() -> Any:
+    """Settings pointing at the `vf stack` broker and registry (the clients' defaults are 9092/8081)."""
     from verifiedfan.kafka import KafkaSettings
+    from verifiedfan.stack import StackSettings, connections
 
-    return KafkaSettings()
+    conns = connections(StackSettings())
+    return KafkaSettings(brokers=conns.kafka.bootstrap_servers, registry_url=conns.schema_registry.url)
 
 
 def _create_topic(bootstrap: str, partitions: int = 3) -> str:

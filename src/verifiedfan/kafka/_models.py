@@ -140,8 +140,10 @@ class KafkaSettings(VFSettings):
 
     model_config = VFSettings.model_config | {"env_prefix": "VF_KAFKA_"}
 
-    brokers: str = "127.0.0.1:19092"
-    registry_url: str = "http://127.0.0.1:18081/apis/ccompat/v7"
+    # The usual local ports, like Redis's 6379 and Mongo's 27017; `eval "$(vf stack env --export)"`
+    # points every client at the `vf stack` servers instead.
+    brokers: str = "127.0.0.1:9092"
+    registry_url: str = "http://127.0.0.1:8081"
     client_id: str = "verifiedfan"
     topic: str | None = None
     group_id: str | None = None

@@ -148,11 +148,20 @@ def connection_for(settings: StackSettings, name: str) -> Connection:
 def render_env(settings: StackSettings) -> dict[str, str]:
     """The environment variables that point a process (or another pytest run) at these servers.
 
-    The ``VF_STACK_*`` ones are read back by :class:`StackSettings`; the others are the standard
-    variables of boto3 and the OpenTelemetry SDK.
+    ``eval "$(vf stack env --export)"`` configures every client of a service at once: the
+    ``VF_KAFKA_*``, ``VF_REDIS_*``, ``VF_MONGO_*`` and ``VF_AWS_*`` variables are the ones the
+    clients' settings classes read; the ``VF_STACK_*`` ones are read back by :class:`StackSettings`
+    (and the pytest plugin); the others are the standard variables of boto3 and the OpenTelemetry SDK.
     """
     c = connections(settings)
     return {
+        "VF_KAFKA_BROKERS": c.kafka.bootstrap_servers,
+        "VF_KAFKA_REGISTRY_URL": c.schema_registry.url,
+        "VF_REDIS_URL": c.redis.url,
+        "VF_REDIS_READ_ONLY_URL": c.redis.replica_url,
+        "VF_MONGO_HOSTS": c.mongo.url,
+        "VF_AWS_ENDPOINT_URL": c.aws.endpoint_url,
+        "VF_AWS_REGION": c.aws.region,
         "VF_STACK_KAFKA_BOOTSTRAP": c.kafka.bootstrap_servers,
         "VF_STACK_REGISTRY_URL": c.schema_registry.url,
         "VF_STACK_REDIS_URL": c.redis.url,

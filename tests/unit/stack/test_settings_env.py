@@ -112,3 +112,36 @@ def test_env_includes_the_standard_aws_and_otel_variables() -> None:
 def test_unknown_server_is_a_stack_error() -> None:
     with pytest.raises(StackError, match="unknown server"):
         connection_for(StackSettings(), "postgres")
+
+
+def test_stack_env_configures_every_client_settings_class(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One ``eval "$(vf stack env --export)"`` points the clients' own settings at the stack (issue 19)."""
+    from verifiedfan.kafka import KafkaSettings
+    from verifiedfan.mongo import MongoSettings
+    from verifiedfan.redis import RedisSettings
+
+    settings = StackSettings(kafka_port=29092, registry_port=28081, redis_port=26379, mongo_port=27118)
+    for name, value in render_env(settings).items():
+        monkeypatch.setenv(name, value)
+    kafka, redis, mongo = KafkaSettings(), RedisSettings(), MongoSettings()
+    assert (kafka.brokers, kafka.registry_url) == (
+        "127.0.0.1:29092",
+        "http://127.0.0.1:28081/apis/ccompat/v7",
+    )
+    assert redis.url == "redis://127.0.0.1:26379/0"
+    assert redis.read_only_url == f"redis://127.0.0.1:{settings.redis_replica_port}/0"
+    assert mongo.hosts == "mongodb://127.0.0.1:27118/"
+
+
+def test_client_defaults_are_the_usual_local_ports(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without ``vf stack env`` every client defaults to its server's usual port, all alike."""
+    from verifiedfan.kafka import KafkaSettings
+    from verifiedfan.mongo import MongoSettings
+    from verifiedfan.redis import RedisSettings
+
+    for name in render_env(StackSettings()):
+        monkeypatch.delenv(name, raising=False)
+    assert KafkaSettings().brokers == "127.0.0.1:9092"
+    assert KafkaSettings().registry_url == "http://127.0.0.1:8081"
+    assert RedisSettings().url == "redis://127.0.0.1:6379/0"
+    assert (MongoSettings().hosts, MongoSettings().port) == ("127.0.0.1", 27017)
