@@ -1,7 +1,16 @@
 """Avro schema compatibility, offline: can data written with one schema be read with another?
 
-The rules of the Avro specification's schema resolution (promotions, defaults for missing fields,
-enum symbols, unions). Used by the in-memory fake registry and by ``vf schema check --offline``.
+The rules of the Avro specification's "Schema Resolution" section: named types (records, enums,
+fixed) match only when their unqualified names are equal or the reader lists the writer's full name
+among its aliases (the writer's own aliases do not count, as in Java's ``SchemaCompatibility``, which
+the registries run); promotions; defaults for missing fields; reader field aliases; enum symbols
+(a reader's enum default covers unknown symbols); unions; fixed sizes; and decimals, which match only
+with the same precision and scale. Other logical types resolve as their underlying types.
+
+Checked pair by pair against the real registry of ``vf stack`` (``tests/unit/kafka/avro_corpus.py``);
+the registry agrees everywhere but on decimals, whose precision and scale it ignores (AVRO-2078) where
+the specification and this module refuse the change. Used by the in-memory fake registry and by
+``vf schema check --offline``.
 """
 
 from __future__ import annotations
@@ -37,6 +46,30 @@ def _kind(schema: Any) -> str:
     return str(schema)
 
 
+_NAMED = {"record", "error", "enum", "fixed"}
+
+
+def _names_match(r: dict[str, Any], w: dict[str, Any]) -> bool:
+    """Same unqualified name, or the writer's full name is one of the reader's aliases."""
+    reader, writer = str(r["name"]), str(w["name"])
+    if reader.rpartition(".")[2] == writer.rpartition(".")[2]:
+        return True
+    namespace = reader.rpartition(".")[0]
+    aliases = {a if "." in a or not namespace else f"{namespace}.{a}" for a in r.get("aliases", ())}
+    return writer in aliases
+
+
+def _decimals_match(r: Any, w: Any) -> bool:
+    """Two decimals match only with the same precision and scale (the spec's "Decimal" section)."""
+    if not (_is_decimal(r) and _is_decimal(w)):
+        return True
+    return bool(r["precision"] == w["precision"] and r.get("scale", 0) == w.get("scale", 0))
+
+
+def _is_decimal(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("logicalType") == "decimal"
+
+
 class _Resolver:
     def __init__(self, reader: Any, writer: Any) -> None:
         self.rnames, self.wnames = _named(reader), _named(writer)
@@ -52,7 +85,11 @@ class _Resolver:
             return any(self.can_read(branch, w) for branch in r)
         if kr != kw:
             return kr in _PROMOTIONS.get(kw, set())
-        if kr == "record":
+        if kr in _NAMED and not _names_match(r, w):
+            return False
+        if not _decimals_match(r, w):
+            return False
+        if kr in {"record", "error"}:
             return self._records(r, w)
         if kr == "enum":
             return "default" in r or set(w["symbols"]) <= set(r["symbols"])

@@ -7,6 +7,7 @@ import pytest
 from verifiedfan.errors import ConfigurationError
 from verifiedfan.kafka import can_read, is_compatible
 
+from .avro_corpus import PAIRS, Pair
 from .conftest import V1, V2, V3_INCOMPATIBLE
 
 
@@ -62,3 +63,36 @@ def test_none_accepts_anything() -> None:
 def test_unknown_level_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError):
         is_compatible(V2, [V1], "SIDEWAYS")
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=lambda p: p.id)
+def test_the_specification_answer_for_every_pair_of_the_corpus(pair: Pair) -> None:
+    assert is_compatible(pair.new, [pair.old], "BACKWARD") is pair.spec
+    assert can_read(pair.new, pair.old) is pair.spec
+
+
+def test_the_corpus_covers_renames_with_and_without_alias_both_ways() -> None:
+    ids = {p.id for p in PAIRS}
+    for kind in ("record", "nested-record", "enum", "fixed"):
+        assert {f"{kind}-renamed", f"{kind}-renamed-with-alias"} <= ids
+    assert sum(p.spec for p in PAIRS) >= 20
+    assert sum(not p.spec for p in PAIRS) >= 20
+
+
+def test_a_rename_is_compatible_under_full_only_when_both_sides_alias() -> None:
+    old = {"type": "record", "name": "A", "fields": [{"name": "x", "type": "int"}]}
+    new = {**old, "name": "B", "aliases": ["A"]}
+    assert is_compatible(new, [old], "BACKWARD")
+    assert not is_compatible(new, [old], "FULL")  # the old reader knows no alias B
+    assert is_compatible(new, [{**old, "aliases": ["B"]}], "FULL")
+
+
+async def test_the_fake_registry_refuses_a_renamed_record() -> None:
+    from verifiedfan.kafka import SchemaIncompatibleError
+    from verifiedfan.testing.kafka import FakeSchemaRegistry
+
+    async with FakeSchemaRegistry().client() as registry:
+        await registry.register("s", V1)
+        with pytest.raises(SchemaIncompatibleError, match="incompatible"):
+            await registry.register("s", {**V1, "name": "SomethingElse"})
+        assert await registry.register("s", {**V1, "name": "SomethingElse", "aliases": [V1["name"]]}) == 2

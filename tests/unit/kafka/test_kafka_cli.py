@@ -109,6 +109,16 @@ def test_schema_check_offline(tmp_path: Path) -> None:
     assert bad.exit_code == 1
 
 
+def test_schema_check_offline_refuses_a_renamed_record(tmp_path: Path) -> None:
+    v1 = write(tmp_path, "v1.json", V1)
+    renamed = write(tmp_path, "renamed.json", {**V1, "name": "Renamed"})
+    aliased = write(tmp_path, "aliased.json", {**V1, "name": "Renamed", "aliases": [V1["name"]]})
+    refused = runner.invoke(_schema.app, ["check", "x", renamed, "--against", v1])
+    assert refused.exit_code == 1
+    assert "False" in refused.output
+    assert runner.invoke(_schema.app, ["check", "x", aliased, "--against", v1]).exit_code == 0
+
+
 @pytest.mark.usefixtures("wired")
 def test_schema_register_incompatible_is_refused(tmp_path: Path) -> None:
     runner.invoke(_schema.app, ["register", "s-value", write(tmp_path, "v1.json", V1)])

@@ -1,0 +1,300 @@
+"""Pairs of Avro schemas (writer = the registered version, reader = the new one) and, for each, the
+answer of the Avro specification's "Schema Resolution" rules under BACKWARD compatibility: can the
+new schema read data written with the old one?
+
+Used twice: the unit test checks the offline ``is_compatible`` against the ``spec`` answer, and the
+integration test (``tests/integration/kafka/test_avro_compat_registry.py``) asks the real schema
+registry of ``vf stack`` the same question for every pair: the two must agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+Schema = Any
+
+
+@dataclass(frozen=True)
+class Pair:
+    id: str
+    old: Schema  # the writer: registered first
+    new: Schema  # the reader: checked for BACKWARD compatibility with ``old``
+    spec: bool  # the specification's answer
+
+
+def rec(name: str, fields: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    return {"type": "record", "name": name, "fields": fields, **extra}
+
+
+def f(name: str, type_: Schema, **extra: Any) -> dict[str, Any]:
+    return {"name": name, "type": type_, **extra}
+
+
+def enum(name: str, symbols: list[str], **extra: Any) -> dict[str, Any]:
+    return {"type": "enum", "name": name, "symbols": symbols, **extra}
+
+
+def fixed(name: str, size: int, **extra: Any) -> dict[str, Any]:
+    return {"type": "fixed", "name": name, "size": size, **extra}
+
+
+def one(type_: Schema, *more: dict[str, Any], name: str = "Event", **extra: Any) -> dict[str, Any]:
+    """A record ``Event`` (namespace ``vf``) with one field ``x`` of ``type_`` (and ``more`` fields)."""
+    return rec(name, [f("x", type_), *more], namespace="vf", **extra)
+
+
+def ts(kind: str, base: str = "long") -> dict[str, Any]:
+    return {"type": base, "logicalType": kind}
+
+
+def DEC(precision: int, scale: int) -> dict[str, Any]:
+    return {"type": "bytes", "logicalType": "decimal", "precision": precision, "scale": scale}
+
+
+BASE = [f("id", "string"), f("n", "int")]
+ADDRESS = rec("Address", [f("city", "string")])
+LIST = rec("Node", [f("v", "int"), f("next", ["null", "Node"], default=None)], namespace="vf")
+
+PROMOTIONS = [
+    ("int", "long", True),
+    ("int", "float", True),
+    ("int", "double", True),
+    ("long", "float", True),
+    ("long", "double", True),
+    ("float", "double", True),
+    ("string", "bytes", True),
+    ("bytes", "string", True),
+    ("long", "int", False),
+    ("double", "float", False),
+    ("float", "long", False),
+    ("string", "int", False),
+    ("boolean", "int", False),
+    ("null", "string", False),
+    ("int", "string", False),
+]
+
+PAIRS: list[Pair] = [
+    # -- fields added and removed
+    Pair("field-added-with-default", one("int"), one("int", f("y", "string", default="")), True),
+    Pair("field-added-without-default", one("int"), one("int", f("y", "string")), False),
+    Pair(
+        "field-added-null-union-default", one("int"), one("int", f("y", ["null", "int"], default=None)), True
+    ),
+    Pair("field-removed", one("int", f("y", "string")), one("int"), True),
+    Pair("field-removed-had-default", one("int", f("y", "string", default="")), one("int"), True),
+    Pair(
+        "field-renamed-no-alias-no-default", one("int"), rec("Event", [f("z", "int")], namespace="vf"), False
+    ),
+    Pair(
+        "field-renamed-no-alias-default",
+        one("int"),
+        rec("Event", [f("z", "int", default=0)], namespace="vf"),
+        True,
+    ),
+    Pair(
+        "field-renamed-with-alias",
+        one("int"),
+        rec("Event", [f("z", "int", aliases=["x"])], namespace="vf"),
+        True,
+    ),
+    Pair(
+        "field-renamed-alias-wrong-type",
+        one("string"),
+        rec("Event", [f("z", "int", aliases=["x"])], namespace="vf"),
+        False,
+    ),
+    Pair("fields-reordered", rec("R", BASE), rec("R", BASE[::-1]), True),
+    # -- promotions, each way
+    *(Pair(f"promote-{w}-to-{r}", one(w), one(r), ok) for w, r, ok in PROMOTIONS),
+    Pair("top-level-int-to-long", {"type": "int"}, {"type": "long"}, True),
+    Pair("top-level-long-to-int", {"type": "long"}, {"type": "int"}, False),
+    # -- enums
+    Pair("enum-symbol-added", one(enum("Tier", ["A", "B"])), one(enum("Tier", ["A", "B", "C"])), True),
+    Pair("enum-symbol-removed", one(enum("Tier", ["A", "B"])), one(enum("Tier", ["A"])), False),
+    Pair(
+        "enum-symbol-removed-reader-default",
+        one(enum("Tier", ["A", "B"])),
+        one(enum("Tier", ["A", "U"], default="U")),
+        True,
+    ),
+    Pair("enum-symbols-reordered", one(enum("Tier", ["A", "B"])), one(enum("Tier", ["B", "A"])), True),
+    Pair("enum-renamed", one(enum("Tier", ["A", "B"])), one(enum("Level", ["A", "B"])), False),
+    Pair(
+        "enum-renamed-with-alias",
+        one(enum("Tier", ["A", "B"])),
+        one(enum("Level", ["A", "B"], aliases=["Tier"])),
+        True,
+    ),
+    Pair(
+        "enum-renamed-writer-alias-only",
+        one(enum("Tier", ["A", "B"], aliases=["Level"])),
+        one(enum("Level", ["A", "B"])),
+        False,
+    ),
+    Pair(
+        "enum-renamed-with-alias-symbol-removed",
+        one(enum("Tier", ["A", "B"])),
+        one(enum("Level", ["A"], aliases=["Tier"])),
+        False,
+    ),
+    Pair("enum-to-string", one(enum("Tier", ["A"])), one("string"), False),
+    # -- unions
+    Pair("plain-to-nullable", one("string"), one(["null", "string"]), True),
+    Pair("nullable-to-plain", one(["null", "string"]), one("string"), False),
+    Pair("union-branch-added", one(["null", "string"]), one(["null", "string", "int"]), True),
+    Pair("union-branch-removed", one(["null", "string", "int"]), one(["null", "string"]), False),
+    Pair("union-branch-promoted", one(["null", "int"]), one(["null", "long"]), True),
+    Pair("union-branches-reordered", one(["null", "string"]), one(["string", "null"]), True),
+    Pair("int-to-union-with-long", one("int"), one(["null", "long"]), True),
+    Pair("union-to-wider-plain", one(["int", "long"]), one("double"), True),
+    Pair(
+        "union-record-renamed",
+        one(["null", rec("A", [f("a", "int")])]),
+        one(["null", rec("B", [f("a", "int")])]),
+        False,
+    ),
+    Pair(
+        "union-record-renamed-with-alias",
+        one(["null", rec("A", [f("a", "int")])]),
+        one(["null", rec("B", [f("a", "int")], aliases=["A"])]),
+        True,
+    ),
+    # -- nested and named types
+    Pair(
+        "nested-field-added-with-default",
+        one(ADDRESS),
+        one(rec("Address", [f("city", "string"), f("zip", "string", default="")])),
+        True,
+    ),
+    Pair(
+        "nested-field-added-without-default",
+        one(ADDRESS),
+        one(rec("Address", [f("city", "string"), f("zip", "string")])),
+        False,
+    ),
+    Pair(
+        "nested-field-promoted",
+        one(rec("Address", [f("n", "int")])),
+        one(rec("Address", [f("n", "long")])),
+        True,
+    ),
+    Pair("record-renamed", one("int"), one("int", name="Renamed"), False),
+    Pair("record-renamed-with-alias", one("int"), one("int", name="Renamed", aliases=["Event"]), True),
+    Pair(
+        "record-renamed-with-qualified-alias",
+        one("int"),
+        one("int", name="Renamed", aliases=["vf.Event"]),
+        True,
+    ),
+    Pair(
+        "record-renamed-alias-in-other-namespace",
+        one("int"),
+        one("int", name="Renamed", aliases=["other.Event"]),
+        False,
+    ),
+    Pair(
+        "record-renamed-writer-alias-only", one("int", aliases=["Renamed"]), one("int", name="Renamed"), False
+    ),
+    Pair(
+        "record-renamed-relative-alias-other-namespace",
+        one("int"),
+        rec("Renamed", [f("x", "int")], namespace="other", aliases=["Event"]),
+        False,
+    ),
+    Pair("record-namespace-changed", one("int"), rec("Event", [f("x", "int")], namespace="other"), True),
+    Pair("nested-record-renamed", one(ADDRESS), one(rec("Location", [f("city", "string")])), False),
+    Pair(
+        "nested-record-renamed-with-alias",
+        one(ADDRESS),
+        one(rec("Location", [f("city", "string")], aliases=["Address"])),
+        True,
+    ),
+    Pair(
+        "nested-record-renamed-second-use-by-name",
+        one(ADDRESS, f("home", "Address")),
+        one(rec("Location", [f("city", "string")], aliases=["Address"]), f("home", "Location")),
+        True,
+    ),
+    Pair(
+        "nested-enum-renamed",
+        one(rec("Inner", [f("e", enum("Color", ["R", "G"]))])),
+        one(rec("Inner", [f("e", enum("Colour", ["R", "G"]))])),
+        False,
+    ),
+    Pair(
+        "named-reference-unchanged",
+        one(enum("E", ["A"]), f("y", "vf.E")),
+        one(enum("E", ["A"]), f("y", "E")),
+        True,
+    ),
+    Pair("recursive-unchanged", LIST, LIST, True),
+    Pair(
+        "recursive-field-added-with-default",
+        LIST,
+        rec("Node", [*LIST["fields"], f("w", "int", default=0)], namespace="vf"),
+        True,
+    ),
+    Pair(
+        "recursive-field-added-without-default",
+        LIST,
+        rec("Node", [*LIST["fields"], f("w", "int")], namespace="vf"),
+        False,
+    ),
+    Pair("record-to-string", one(ADDRESS), one("string"), False),
+    # -- arrays and maps
+    Pair(
+        "array-items-promoted",
+        one({"type": "array", "items": "int"}),
+        one({"type": "array", "items": "long"}),
+        True,
+    ),
+    Pair(
+        "array-items-narrowed",
+        one({"type": "array", "items": "long"}),
+        one({"type": "array", "items": "int"}),
+        False,
+    ),
+    Pair(
+        "array-of-records-field-added-without-default",
+        one({"type": "array", "items": ADDRESS}),
+        one({"type": "array", "items": rec("Address", [f("city", "string"), f("zip", "string")])}),
+        False,
+    ),
+    Pair(
+        "map-values-promoted",
+        one({"type": "map", "values": "int"}),
+        one({"type": "map", "values": "double"}),
+        True,
+    ),
+    Pair(
+        "map-values-changed",
+        one({"type": "map", "values": "string"}),
+        one({"type": "map", "values": "int"}),
+        False,
+    ),
+    Pair(
+        "array-to-map", one({"type": "array", "items": "int"}), one({"type": "map", "values": "int"}), False
+    ),
+    # -- fixed
+    Pair("fixed-unchanged", one(fixed("Md5", 16)), one(fixed("Md5", 16)), True),
+    Pair("fixed-resized", one(fixed("Md5", 16)), one(fixed("Md5", 32)), False),
+    Pair("fixed-renamed", one(fixed("Md5", 16)), one(fixed("Hash", 16)), False),
+    Pair("fixed-renamed-with-alias", one(fixed("Md5", 16)), one(fixed("Hash", 16, aliases=["Md5"])), True),
+    Pair(
+        "fixed-renamed-with-alias-resized",
+        one(fixed("Md5", 16)),
+        one(fixed("Hash", 8, aliases=["Md5"])),
+        False,
+    ),
+    Pair("fixed-to-bytes", one(fixed("Md5", 16)), one("bytes"), False),
+    # -- logical types (resolved as their underlying types)
+    Pair("logical-long-to-timestamp-millis", one("long"), one(ts("timestamp-millis")), True),
+    Pair("logical-timestamp-millis-to-long", one(ts("timestamp-millis")), one("long"), True),
+    Pair("logical-millis-to-micros", one(ts("timestamp-millis")), one(ts("timestamp-micros")), True),
+    Pair("logical-date-to-timestamp", one(ts("date", "int")), one(ts("timestamp-millis")), True),
+    Pair("logical-timestamp-to-date", one(ts("timestamp-millis")), one(ts("date", "int")), False),
+    Pair("logical-decimal-rescaled", one(DEC(4, 2)), one(DEC(6, 3)), False),
+    Pair("logical-decimal-unchanged", one(DEC(4, 2)), one(DEC(4, 2)), True),
+    Pair("logical-uuid-to-string", one(ts("uuid", "string")), one("string"), True),
+]
