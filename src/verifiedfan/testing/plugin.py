@@ -15,6 +15,9 @@ bucket, emptied and deleted), ``vf_otlp_receiver`` (a client of the receiver's s
 
 When a server cannot be started, the test fails under ``CI=true`` and is skipped (with the reason)
 otherwise. A test using a server fixture gets the ``integration`` marker and the server's marker.
+Under ``CI=true`` (or ``VF_STACK_CI=true``, which the project's test command sets) an
+``integration`` test that skips for any reason is reported as failed: the run starts every server
+itself, so a skip there is a set-up failure, not a pass.
 
 This module is imported by every pytest run where verifiedfan is installed: it imports nothing
 heavy at import time (client libraries are imported inside the fixtures).
@@ -125,6 +128,35 @@ class StackSession:
 def pytest_configure(config: pytest.Config) -> None:
     for name, text in _MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {text}")
+
+
+def _ci_mode(config: pytest.Config) -> bool:
+    """One reading of ``VF_STACK_CI``/``CI`` per run, the way :class:`StackSettings` reads them."""
+    cached: bool | None = getattr(config, "_vf_ci_mode", None)
+    if cached is None:
+        from verifiedfan.stack import StackSettings
+
+        cached = StackSettings().ci
+        config._vf_ci_mode = cached  # type: ignore[attr-defined]
+    return cached
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """In CI mode a skipped ``integration`` test fails: a server the run should have started is missing."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+    if not report.skipped or hasattr(report, "wasxfail") or item.get_closest_marker("integration") is None:
+        return
+    if not _ci_mode(item.config):
+        return
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    reason = reason.removeprefix("Skipped: ")
+    report.outcome = "failed"
+    report.longrepr = (
+        f"integration test skipped in CI mode ({reason}); the test command starts every server, "
+        "so a skip here is a set-up failure"
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
