@@ -9,12 +9,15 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
 from verifiedfan.cli._output import emit, print_json
 from verifiedfan.errors import VFError
+
+if TYPE_CHECKING:
+    from verifiedfan.kafka import Headers
 
 app = typer.Typer(
     help="Send to and tail Kafka topics (Avro through the schema registry, or JSON).", no_args_is_help=True
@@ -87,13 +90,23 @@ def _fail(exc: VFError) -> typer.Exit:
     return typer.Exit(code=1)
 
 
-def _headers(values: list[str]) -> dict[str, str]:
-    out = {}
+def _headers(values: list[str]) -> list[tuple[str, str]]:
+    """``--header`` options as pairs, in order: a repeated name sends several headers of that name."""
+    out = []
     for item in values:
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise typer.BadParameter(f"--header must be NAME=VALUE, not {item!r}")
-        out[name] = value
+        out.append((name, value))
+    return out
+
+
+def _shown_headers(headers: Headers) -> dict[str, str | list[str]]:
+    """Headers as JSON: a name's value, or the list of its values when the name repeats."""
+    out: dict[str, str | list[str]] = {}
+    for name in headers:
+        values = [v.decode("utf-8", "replace") for v in headers.get_all(name)]
+        out[name] = values[0] if len(values) == 1 else values
     return out
 
 
@@ -169,7 +182,7 @@ def tail(
                             "timestamp": message.timestamp,
                             "key": message.key,
                             "schema_id": message.schema_id,
-                            "headers": {k: v.decode("utf-8", "replace") for k, v in message.headers.items()},
+                            "headers": _shown_headers(message.headers),
                             "value": message.value,
                         }
                     )

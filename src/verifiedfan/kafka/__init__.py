@@ -36,6 +36,7 @@ from verifiedfan.kafka._formatters import (
     parse_avro_schema,
     unpack_wire,
 )
+from verifiedfan.kafka._headers import Headers, HeadersInput
 from verifiedfan.kafka._hooks import (
     HeadersHook,
     MessageContext,
@@ -46,7 +47,6 @@ from verifiedfan.kafka._hooks import (
 )
 from verifiedfan.kafka._models import (
     ConsumedMessage,
-    Headers,
     KafkaMessage,
     KafkaSettings,
     RecordMetadata,
@@ -74,6 +74,7 @@ __all__ = [
     "Handler",
     "Headers",
     "HeadersHook",
+    "HeadersInput",
     "InvalidSchemaError",
     "JsonFormatter",
     "Kafka",

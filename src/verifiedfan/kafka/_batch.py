@@ -9,6 +9,7 @@ from typing import Any
 
 from verifiedfan.errors import ValidationError
 from verifiedfan.kafka._errors import DeliveryFailure
+from verifiedfan.kafka._headers import Headers
 from verifiedfan.kafka._models import KafkaMessage
 from verifiedfan.kafka._rdkafka import error_code
 
@@ -99,14 +100,28 @@ def split(messages: Iterable[MessageInput]) -> tuple[list[Any], list[bytes | Non
     return values, keys, headers
 
 
-def header_list(
-    index: int, base: Mapping[str, bytes], extra: Mapping[str, str | bytes] | None
-) -> list[tuple[str, bytes]] | None:
-    if not base and not extra:
-        return None
-    out = dict(base)
-    for name, value in (extra or {}).items():
+def header_list(index: int, base: Mapping[str, bytes], extra: Any) -> list[tuple[str, bytes]] | None:
+    """The headers of one message: ``base`` (from the headers hook) then the message's own, which may
+    repeat a name (pairs, or a consumed message's :class:`Headers`) and replace a name of ``base``."""
+    if not extra:
+        return list(base.items()) if base else None
+    if isinstance(extra, Headers):
+        pairs: Iterable[Any] = extra.pairs
+    elif isinstance(extra, Mapping):
+        pairs = extra.items()
+    elif isinstance(extra, list | tuple):
+        pairs = extra
+    else:
+        raise ValidationError(
+            f"message {index}: headers must be a mapping or (name, value) pairs, not {type(extra).__name__}"
+        )
+    out: list[tuple[str, bytes]] = []
+    for pair in pairs:
+        name, value = pair if isinstance(pair, tuple) and len(pair) == 2 else (pair, None)
         if not isinstance(name, str) or not isinstance(value, str | bytes):
             raise ValidationError(f"message {index}: header {name!r} must map a str to str or bytes")
-        out[name] = value.encode() if isinstance(value, str) else value
-    return list(out.items())
+        out.append((name, value.encode() if isinstance(value, str) else value))
+    if base:
+        own = {name for name, _ in out}
+        out[:0] = [(k, v) for k, v in base.items() if k not in own]
+    return out

@@ -22,6 +22,7 @@ from verifiedfan.errors import ConfigurationError, NotConnectedError
 from verifiedfan.kafka._broker_settings import Session
 from verifiedfan.kafka._errors import InvalidSchemaError, MessageDecodeError, SchemaNotFoundError
 from verifiedfan.kafka._formatters import AvroFormatter, CallableFormatter, Formatter
+from verifiedfan.kafka._headers import Headers
 from verifiedfan.kafka._hooks import MessageContext, default_message_context
 from verifiedfan.kafka._models import (
     ConsumedMessage,
@@ -44,10 +45,11 @@ Handler = Callable[[ConsumedMessage], Awaitable[object] | object]
 """A message handler, sync or async. It succeeds by returning; any exception stops the consumer."""
 
 DLQ_HEADERS = ("vf.dlq.reason", "vf.dlq.error", "vf.dlq.topic", "vf.dlq.partition", "vf.dlq.offset")
-"""Headers added to a dead-lettered message (the original headers are kept)."""
+"""Headers added to a dead-lettered message (every original header is kept, in order, repeats included)."""
 
 _UNDECODABLE = (MessageDecodeError, SchemaNotFoundError, InvalidSchemaError)
 _IGNORED = frozenset({"_PARTITION_EOF"})
+_NO_HEADERS = Headers()
 
 
 class KafkaConsumer(Session):
@@ -314,7 +316,8 @@ class KafkaConsumer(Session):
 
     async def _decode(self, raw: Any) -> ConsumedMessage | None:
         data = raw.value()
-        headers = {k: (v or b"") for k, v in (raw.headers() or [])}
+        pairs = raw.headers()
+        headers = Headers(pairs) if pairs else _NO_HEADERS
         key = raw.key()
         ts_type, ts = raw.timestamp()
         value: Any = None
@@ -338,7 +341,7 @@ class KafkaConsumer(Session):
             raw=data,
         )
 
-    async def _dead_letter(self, raw: Any, headers: dict[str, bytes], exc: Exception) -> None:
+    async def _dead_letter(self, raw: Any, headers: Headers, exc: Exception) -> None:
         where = f"{raw.topic()}[{raw.partition()}]@{raw.offset()}"
         if self._dlq is None:
             raise MessageDecodeError(f"cannot decode {where} and no dead_letter_topic: {exc}") from exc
@@ -350,8 +353,9 @@ class KafkaConsumer(Session):
             "vf.dlq.partition": str(raw.partition()),
             "vf.dlq.offset": str(raw.offset()),
         }
+        kept = [(k, v) for k, v in headers.pairs if k not in extra]  # every original, in order
         await self._dlq.send_messages(
-            [{"key": raw.key(), "value": raw.value() or b"", "headers": {**headers, **extra}}]
+            [{"key": raw.key(), "value": raw.value() or b"", "headers": [*kept, *extra.items()]}]
         )
         self.dead_lettered += 1
 

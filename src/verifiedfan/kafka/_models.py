@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from pydantic import SecretStr
 
 from verifiedfan.errors import ConfigurationError
+from verifiedfan.kafka._headers import Headers, HeadersInput
 from verifiedfan.settings import VFSettings
 
 __all__ = [
     "ConsumedMessage",
-    "Headers",
     "KafkaMessage",
     "KafkaSettings",
     "RecordMetadata",
@@ -23,9 +23,6 @@ __all__ = [
     "SslProvider",
     "validate_topic_name",
 ]
-
-Headers = Mapping[str, str | bytes]
-"""Message headers as given to a send: text values are UTF-8 encoded."""
 
 _TOPIC_RE = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
 
@@ -42,11 +39,11 @@ def validate_topic_name(topic: str) -> str:
 @dataclass(frozen=True, slots=True)
 class KafkaMessage:
     """One message to send: ``key`` picks the partition (same key, same partition), ``value`` is encoded
-    by the client's formatter, ``headers`` travel as they are."""
+    by the client's formatter, ``headers`` travel as they are (pairs repeat a name)."""
 
     value: Any
     key: str | bytes | None = None
-    headers: Headers | None = None
+    headers: HeadersInput | None = None
 
 
 class RecordMetadata(NamedTuple):
@@ -67,7 +64,8 @@ class ConsumedMessage:
     """A message read by :class:`~verifiedfan.kafka.KafkaConsumer`, decoded.
 
     ``schema_id`` is the writer's schema id from the Confluent wire format (``None`` for other formats);
-    ``raw`` holds the undecoded value bytes.
+    ``raw`` holds the undecoded value bytes. ``headers`` keeps every header in order, repeated names
+    included: ``headers.get(name)`` is the last value, ``headers.get_all(name)`` all of them.
     """
 
     topic: str
@@ -76,12 +74,12 @@ class ConsumedMessage:
     timestamp: int | None
     key: str | None
     value: Any
-    headers: Mapping[str, bytes] = field(default_factory=dict)
+    headers: Headers = field(default_factory=Headers)
     schema_id: int | None = None
     raw: bytes | None = field(default=None, repr=False)
 
     def header(self, name: str) -> str | None:
-        """A header decoded as UTF-8, or ``None`` when absent."""
+        """The last header of that name decoded as UTF-8, or ``None`` when absent."""
         value = self.headers.get(name)
         return None if value is None else value.decode("utf-8", errors="replace")
 
