@@ -15,7 +15,7 @@ Phone, email and user-agent parsing need the ``normalizers`` extra
 (``pip install "verifiedfan[normalizers]"``), imported on first call.
 """
 
-from verifiedfan.normalizers._contact import MIN_PHONE_DIGITS, email, phone, zip
+from verifiedfan.normalizers._contact import email, zip
 from verifiedfan.normalizers._names import (
     MAX_NAME_LENGTH,
     NAME_PARTICLES,
@@ -27,6 +27,7 @@ from verifiedfan.normalizers._names import (
     name_safe,
     split_name_parts,
 )
+from verifiedfan.normalizers._phone import MIN_PHONE_DIGITS, phone
 from verifiedfan.normalizers._text import (
     boolean,
     is_falsey,

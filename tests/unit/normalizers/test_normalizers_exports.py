@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from verifiedfan import normalizers
-from verifiedfan.normalizers import _contact, _names, _text, _user_agent
+from verifiedfan.normalizers import _contact, _names, _phone, _text, _user_agent
 
 
 def test_every_exported_name_exists_and_is_documented() -> None:
@@ -18,7 +18,7 @@ def test_every_exported_name_exists_and_is_documented() -> None:
 
 
 def test_every_public_name_of_the_private_modules_is_exported() -> None:
-    public = {n for m in (_contact, _names, _text, _user_agent) for n in m.__all__} - {"as_text"}
+    public = {n for m in (_contact, _names, _phone, _text, _user_agent) for n in m.__all__} - {"as_text"}
     assert public == set(normalizers.__all__)
 
 

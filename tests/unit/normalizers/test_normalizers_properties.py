@@ -181,13 +181,13 @@ def test_names_keep_no_digit_control_or_markup_character(value: str) -> None:
 
 
 def _phone_without_shortcut(value: str, strict: bool) -> str | None:
-    from verifiedfan.normalizers import _contact
+    from verifiedfan.normalizers import _phone
 
-    _contact._SHORTCUT = False
+    _phone._SHORTCUT = False
     try:
         return n.phone(value, strict=strict)
     finally:
-        _contact._SHORTCUT = True
+        _phone._SHORTCUT = True
 
 
 @PROPERTY

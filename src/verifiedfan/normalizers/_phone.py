@@ -1,0 +1,249 @@
+"""The phone normalizer (a total function: any input, never raises, ``None`` when invalid).
+
+``phonenumbers`` (installed by ``phonenumberslite``: the same parsing metadata as ``phonenumbers``,
+without the geocoder, carrier and time-zone data) is imported on first use, so
+``import verifiedfan.normalizers`` stays cheap; a missing extra raises
+:class:`~verifiedfan.errors.DependencyMissingError` (a configuration problem, not bad input).
+
+Every output is a *fixed point*: ``phone(phone(x)) == phone(x)``. libphonenumber may read an E.164
+string differently from the number it was formatted from (it strips what looks like a national
+prefix after the country code), so each candidate is read again as ``phone`` would read it until it
+no longer changes; a cheap check skips that reading when the country's national prefix cannot match.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from types import ModuleType
+from typing import Any
+
+from verifiedfan._optional import require
+from verifiedfan.normalizers._text import as_text
+
+__all__ = ["MIN_PHONE_DIGITS", "phone"]
+
+logger = logging.getLogger(__name__)
+
+MIN_PHONE_DIGITS = 7
+"""Every number :func:`phone` returns has at least this many digits (and at most 15, E.164's limit)."""
+_MAX_PHONE_DIGITS = 15
+_MAX_PHONE_INPUT = 250  # libphonenumber's own input limit
+_NON_DIGITS = re.compile(r"[^0-9]+")
+_PLAIN_NUMBER = re.compile(r"[0-9\s().\-/]+")
+_MAX_COUNTRY_CODE_DIGITS = 3
+_SHORTCUT = True  # skip parsing/validity work whose outcome is known (tests compare both ways)
+
+
+class _Phone:
+    """The phonenumbers functions we call, bound once on first use, and what we derive from its metadata."""
+
+    def __init__(self, mod: ModuleType) -> None:
+        self.parse = mod.parse
+        self.is_valid = mod.is_valid_number
+        self.is_valid_for_region = mod.is_valid_number_for_region
+        self.possible_reason = mod.is_possible_number_with_reason
+        self.possible = mod.ValidationResult.IS_POSSIBLE
+        self.format = mod.format_number
+        self.e164 = mod.PhoneNumberFormat.E164
+        self.error = mod.NumberParseException
+        self.regions_by_code: dict[int, tuple[str, ...]] = mod.phonenumberutil.COUNTRY_CODE_TO_REGION_CODE
+        self.metadata = mod.PhoneMetadata
+        self.min_lengths: dict[int, int] = {}
+        self.first_regions: dict[int, str | None] = {}
+        self.prefixes: dict[int, re.Pattern[str] | None] = {}
+
+    def _meta(self, code: int, region: str) -> Any:
+        return self.metadata.metadata_for_region_or_calling_code(code, region)
+
+    def valid(self, number: Any) -> bool:
+        """``is_valid_number``, asking first the one region that decides a "yes" on its own.
+
+        ``is_valid_number`` validates against the region ``region_code_for_number`` picks, which
+        tries the country code's regions in order; a first region without ``leading_digits`` is
+        picked whenever the number is valid for it. For +1 this asks the US patterns alone
+        instead of up to 25 regions' (a "no" still goes through the full check).
+        """
+        if _SHORTCUT:
+            code = number.country_code
+            first = self.first_regions.get(code, "")
+            if first == "":
+                first = self.first_regions[code] = self._first_region(code)
+            if first is not None and self.is_valid_for_region(number, first):
+                return True
+        return bool(self.is_valid(number))
+
+    def _first_region(self, code: int) -> str | None:
+        regions = self.regions_by_code.get(code, ())
+        if len(regions) < 2:
+            return None  # one region: is_valid_number is already a single check
+        meta = self.metadata.metadata_for_region(regions[0], None)
+        return regions[0] if meta is not None and meta.leading_digits is None else None
+
+    def is_possible(self, number: Any) -> bool:
+        return bool(self.possible_reason(number) == self.possible)
+
+    def min_length(self, code: int) -> int:
+        """The shortest national number valid for ``code`` (0 when unsure, so no shortcut is taken)."""
+        known = self.min_lengths.get(code)
+        if known is None:
+            known = self.min_lengths[code] = self._min_length(code)
+        return known
+
+    def _min_length(self, code: int) -> int:
+        lengths: list[int] = []
+        for region in self.regions_by_code.get(code, ()):
+            meta = self._meta(code, region)
+            if meta is None or meta.national_prefix_transform_rule or not meta.general_desc.possible_length:
+                return 0  # a transform rule could lengthen the number: always parse
+            lengths.extend(n for n in meta.general_desc.possible_length if n > 0)
+        return min(lengths, default=0)
+
+    def _split_code(self, digits: str) -> tuple[int, str] | None:
+        """The country code libphonenumber reads at the start of ``digits`` and the rest, or ``None``."""
+        if not digits or digits[0] == "0":
+            return None  # no country code starts with 0: libphonenumber refuses it
+        for size in range(1, min(len(digits), _MAX_COUNTRY_CODE_DIGITS) + 1):
+            code = int(digits[:size])
+            if code in self.regions_by_code:
+                return code, digits[size:]
+        return None
+
+    def plus_reading_is_impossible(self, text: str) -> bool:
+        """Whether ``'+' + text`` is certainly not a valid number, judged without parsing.
+
+        Only for plain numbers (ASCII digits and separators: no letters, extensions or other
+        scripts' digits): the country code is read as libphonenumber reads it, and a national
+        number shorter than any valid one for that code is impossible (parsing only shortens it).
+        """
+        if not _PLAIN_NUMBER.fullmatch(text):
+            return False
+        split = self._split_code(_NON_DIGITS.sub("", text))
+        return split is None or len(split[1]) < self.min_length(split[0])
+
+    def reads_back_unchanged(self, e164: str) -> bool:
+        """Whether parsing ``e164`` (``'+'`` and digits) certainly gives the same digits back.
+
+        The only step of ``parse`` that changes the digits of a number written with its country
+        code is the national prefix (and carrier code) stripping, which starts with a match of the
+        country's ``national_prefix_for_parsing`` at the start of the national number.
+        """
+        split = self._split_code(e164[1:])
+        if split is None:
+            return True  # parse refuses it: the digits fallback gives it back unchanged
+        code, national = split
+        if code not in self.prefixes:
+            meta = self._meta(code, self.regions_by_code[code][0])
+            pattern = meta.national_prefix_for_parsing if meta is not None else None
+            self.prefixes[code] = re.compile(pattern) if pattern else None
+        prefix = self.prefixes[code]
+        return prefix is None or prefix.match(national) is None
+
+
+_phone_lib: _Phone | None = None
+
+
+def _phonenumbers() -> _Phone:
+    global _phone_lib
+    if _phone_lib is None:
+        _phone_lib = _Phone(require("phonenumbers", "normalizers"))
+    return _phone_lib
+
+
+def _parse(lib: _Phone, text: str, region: str | None) -> Any:
+    try:
+        return lib.parse(text, region)
+    except lib.error:
+        return None
+
+
+def _digits_fallback(text: str) -> str | None:
+    digits = _NON_DIGITS.sub("", text).lstrip("0")  # no country code starts with 0
+    if MIN_PHONE_DIGITS <= len(digits) <= _MAX_PHONE_DIGITS:
+        return "+" + digits
+    return None
+
+
+def _find(lib: _Phone, text: str, region: str, strict: bool) -> str | None:
+    """The first reading that applies (see :func:`phone`), before it is read back."""
+    if text.startswith("00"):  # the international call prefix of most of the world
+        text = "+" + text[2:]
+    if "+" in text or "\uff0b" in text:
+        number = _parse(lib, text, None)
+        fallback = None if strict else _digits_fallback(text)
+        if number is not None:
+            formatted: str = lib.format(number, lib.e164)
+            # the same string either way: the validity check would change nothing
+            if (_SHORTCUT and formatted == fallback) or lib.valid(number):
+                return formatted
+        return fallback
+    national = _parse(lib, text, region)
+    plus_possible = not (_SHORTCUT and lib.plus_reading_is_impossible(text))
+    if national is not None:
+        if not plus_possible and not strict:  # valid or possible: the same answer
+            if lib.is_possible(national) or lib.valid(national):
+                return str(lib.format(national, lib.e164))
+            return _digits_fallback(text)
+        if lib.valid(national):
+            return str(lib.format(national, lib.e164))
+    if plus_possible:
+        plus = _parse(lib, "+" + text, None)
+        if plus is not None and lib.valid(plus):
+            return str(lib.format(plus, lib.e164))
+    if strict:
+        return None
+    if national is not None and lib.is_possible(national):
+        return str(lib.format(national, lib.e164))
+    return _digits_fallback(text)
+
+
+def _settle(lib: _Phone, found: str, strict: bool) -> str | None:
+    """``found`` read again as :func:`phone` reads it until it stays the same, within the bounds."""
+    current: str | None = found
+    for _ in range(_MAX_PHONE_DIGITS + 1):  # every change strips digits: it ends sooner
+        if current is None:
+            return None
+        if _SHORTCUT and lib.reads_back_unchanged(current):
+            break
+        again = _find(lib, current, "US", strict)
+        if again == current:
+            break
+        current = again
+    else:
+        return None
+    if current is None or not MIN_PHONE_DIGITS <= len(current) - 1 <= _MAX_PHONE_DIGITS:
+        return None
+    return current
+
+
+def phone(value: object, *, region: str = "US", strict: bool = False) -> str | None:
+    """The number in E.164 form (``'+33612345678'``) with 7 to 15 digits, or ``None``.
+
+    The first reading libphonenumber calls *valid* wins:
+
+    1. the text as given when it has a ``+`` (``'+33 6 12 34 56 78'``; a leading ``00`` counts
+       as ``+``);
+    2. the text as a national number of ``region`` (US by default: ``'(201) 555-0123'`` gives
+       ``'+12015550123'``, not Egypt's ``+20``);
+    3. ``'+'`` followed by the text (``'33612345678'``).
+
+    Unless ``strict``: 4. a number *possible* in ``region`` (right length; libphonenumber calls
+    the 555 numbers invalid, yet ``'5551234567'`` gives ``'+15551234567'`` as it did in the
+    original), then 5. ``'+'`` followed by the digits (leading zeros dropped). With
+    ``strict=True`` only valid numbers are returned. The answer is read back until stable, so
+    ``phone(phone(x)) == phone(x)``; one outside 7 to 15 digits gives ``None``.
+    """
+    text = as_text(value)
+    if text is None:
+        return None
+    text = text.strip()
+    if not text or len(text) > _MAX_PHONE_INPUT:
+        return None
+    lib = _phonenumbers()
+    region = str.upper(region) if isinstance(region, str) else "US"
+    try:
+        found = _find(lib, text, region, strict)
+        return None if found is None else _settle(lib, found, strict)
+    except Exception:  # the never-raise contract: a library bug must not escape
+        logger.debug("phonenumbers failed unexpectedly", exc_info=True)
+        return None
