@@ -6,9 +6,9 @@ and Kafka headers; ``TracingMiddleware`` makes each request of an ASGI app a ser
 ``*_instrument`` hooks make Mongo, Redis and Kafka-producer operations spans.
 """
 
-from verifiedfan._optional import require
+from verifiedfan._optional import require as _require
 
-require("opentelemetry.sdk", "tracing")
+_require("opentelemetry.sdk", "tracing")
 
 from verifiedfan.tracing._asgi import TracingMiddleware, asgi_route  # noqa: E402
 from verifiedfan.tracing._http import TracingHttpHook  # noqa: E402

@@ -16,7 +16,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from verifiedfan.tracing._setup import get_tracer
+from verifiedfan.tracing._state import get_tracer
 
 __all__ = ["TracingMiddleware", "asgi_route"]
 

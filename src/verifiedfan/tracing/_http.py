@@ -8,7 +8,7 @@ from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from verifiedfan.http import CallInfo, CallObserver, CallOutcome, HttpHook
-from verifiedfan.tracing._setup import get_tracer
+from verifiedfan.tracing._state import get_tracer
 
 __all__ = ["TracingHttpHook"]
 

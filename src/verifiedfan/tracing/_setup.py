@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +21,9 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.sdk.trace.sampling import Sampler
+
+from verifiedfan.tracing._http import TracingHttpHook
+from verifiedfan.tracing._state import _state, get_tracer, is_configured
 
 __all__ = [
     "ResilientExporter",
@@ -34,8 +36,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-TRACER_NAME = "verifiedfan"
 
 
 @dataclass(frozen=True)
@@ -101,21 +101,6 @@ class ResilientExporter(SpanExporter):
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         return self._exporter.force_flush(timeout_millis)
-
-
-class _State:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.provider: TracerProvider | None = None
-        self.config: TracingConfig | None = None
-        self.exporter: ResilientExporter | None = None
-        self.processor: BatchSpanProcessor | None = None
-        self.global_set = False
-        self.http_hook: Any = None
-        self.tracers: dict[str, tuple[TracerProvider, trace.Tracer]] = {}
-
-
-_state = _State()
 
 
 def _resource(config: TracingConfig) -> Resource:
@@ -212,7 +197,6 @@ def configure_tracing(
         _state.exporter, _state.processor = resilient, processor
         if trace_http:
             from verifiedfan.http import add_default_hook
-            from verifiedfan.tracing._http import TracingHttpHook
 
             _state.http_hook = TracingHttpHook()
             add_default_hook(_state.http_hook)
@@ -242,23 +226,6 @@ class _GlobalProxyProvider(trace.TracerProvider):
         return provider.get_tracer(
             instrumenting_module_name, instrumenting_library_version, schema_url, attributes
         )
-
-
-def is_configured() -> bool:
-    return _state.provider is not None
-
-
-def get_tracer(name: str = TRACER_NAME) -> trace.Tracer:
-    """A tracer from the configured provider (a no-op tracer when tracing is not configured)."""
-    provider = _state.provider
-    if provider is None:
-        return trace.get_tracer(name)
-    cached = _state.tracers.get(name)
-    if cached is not None and cached[0] is provider:
-        return cached[1]
-    tracer = provider.get_tracer(name)
-    _state.tracers[name] = (provider, tracer)
-    return tracer
 
 
 def shutdown_tracing(timeout: float = 5.0) -> None:

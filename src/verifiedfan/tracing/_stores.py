@@ -24,7 +24,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from verifiedfan.tracing._setup import get_tracer
+from verifiedfan.tracing._state import get_tracer
 
 __all__ = [
     "kafka_send_instrument",

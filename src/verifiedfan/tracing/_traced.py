@@ -17,7 +17,7 @@ from opentelemetry import trace
 from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 
 from verifiedfan._proxy import MethodProxy
-from verifiedfan.tracing._setup import get_tracer
+from verifiedfan.tracing._state import get_tracer
 
 __all__ = ["AttributesSelector", "traced", "traced_client"]
 
