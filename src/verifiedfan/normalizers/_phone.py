@@ -13,6 +13,7 @@ no longer changes; a cheap check skips that reading when the country's national 
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from types import ModuleType
@@ -32,6 +33,7 @@ _MAX_PHONE_INPUT = 250  # libphonenumber's own input limit
 _NON_DIGITS = re.compile(r"[^0-9]+")
 _PLAIN_NUMBER = re.compile(r"[0-9\s().\-/]+")
 _MAX_COUNTRY_CODE_DIGITS = 3
+_CACHE_SIZE = 4096  # recent answers: lists of fans repeat numbers (households, re-registrations)
 _SHORTCUT = True  # skip parsing/validity work whose outcome is known (tests compare both ways)
 
 
@@ -50,25 +52,31 @@ class _Phone:
         self.regions_by_code: dict[int, tuple[str, ...]] = mod.phonenumberutil.COUNTRY_CODE_TO_REGION_CODE
         self.metadata = mod.PhoneMetadata
         self.min_lengths: dict[int, int] = {}
-        self.first_regions: dict[int, str | None] = {}
+        self.nsn = mod.national_significant_number
+        self.facts: dict[int, tuple[str | None, frozenset[int]]] = {}
         self.prefixes: dict[int, re.Pattern[str] | None] = {}
 
     def _meta(self, code: int, region: str) -> Any:
         return self.metadata.metadata_for_region_or_calling_code(code, region)
 
     def valid(self, number: Any) -> bool:
-        """``is_valid_number``, asking first the one region that decides a "yes" on its own.
+        """``is_valid_number``, with two shortcuts whose answer is certain.
 
-        ``is_valid_number`` validates against the region ``region_code_for_number`` picks, which
-        tries the country code's regions in order; a first region without ``leading_digits`` is
-        picked whenever the number is valid for it. For +1 this asks the US patterns alone
-        instead of up to 25 regions' (a "no" still goes through the full check).
+        * A valid number's national significant number has one of the ``possible_length`` of its
+          region's general description: a length no region of the country code allows is a "no".
+        * ``is_valid_number`` validates against the region ``region_code_for_number`` picks, which
+          tries the country code's regions in order; a first region without ``leading_digits`` is
+          picked whenever the number is valid for it. For +1 this asks the US patterns alone
+          instead of up to 25 regions' (any other answer still goes through the full check).
         """
         if _SHORTCUT:
             code = number.country_code
-            first = self.first_regions.get(code, "")
-            if first == "":
-                first = self.first_regions[code] = self._first_region(code)
+            facts = self.facts.get(code)
+            if facts is None:
+                facts = self.facts[code] = (self._first_region(code), self._lengths(code))
+            first, lengths = facts
+            if lengths and len(self.nsn(number)) not in lengths:
+                return False
             if first is not None and self.is_valid_for_region(number, first):
                 return True
         return bool(self.is_valid(number))
@@ -79,6 +87,17 @@ class _Phone:
             return None  # one region: is_valid_number is already a single check
         meta = self.metadata.metadata_for_region(regions[0], None)
         return regions[0] if meta is not None and meta.leading_digits is None else None
+
+    def _lengths(self, code: int) -> frozenset[int]:
+        """Every national number length some region of ``code`` allows (empty when unsure)."""
+        lengths: set[int] = set()
+        for region in self.regions_by_code.get(code, ()):
+            meta = self._meta(code, region)
+            possible = meta.general_desc.possible_length if meta is not None else None
+            if not possible or any(n <= 0 for n in possible):
+                return frozenset()
+            lengths.update(possible)
+        return frozenset(lengths)
 
     def is_possible(self, number: Any) -> bool:
         return bool(self.possible_reason(number) == self.possible)
@@ -231,7 +250,8 @@ def phone(value: object, *, region: str = "US", strict: bool = False) -> str | N
     the 555 numbers invalid, yet ``'5551234567'`` gives ``'+15551234567'`` as it did in the
     original), then 5. ``'+'`` followed by the digits (leading zeros dropped). With
     ``strict=True`` only valid numbers are returned. The answer is read back until stable, so
-    ``phone(phone(x)) == phone(x)``; one outside 7 to 15 digits gives ``None``.
+    ``phone(phone(x)) == phone(x)``; one outside 7 to 15 digits gives ``None``. The last 4,096
+    answers are kept (a bounded, thread-safe cache of a pure function).
     """
     text = as_text(value)
     if text is None:
@@ -239,8 +259,14 @@ def phone(value: object, *, region: str = "US", strict: bool = False) -> str | N
     text = text.strip()
     if not text or len(text) > _MAX_PHONE_INPUT:
         return None
-    lib = _phonenumbers()
     region = str.upper(region) if isinstance(region, str) else "US"
+    return _normalized(text, region, bool(strict))
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _normalized(text: str, region: str, strict: bool) -> str | None:
+    """:func:`phone` after the text checks; a pure function of its arguments, so cached."""
+    lib = _phonenumbers()
     try:
         found = _find(lib, text, region, strict)
         return None if found is None else _settle(lib, found, strict)

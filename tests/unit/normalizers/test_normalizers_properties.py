@@ -184,10 +184,12 @@ def _phone_without_shortcut(value: str, strict: bool) -> str | None:
     from verifiedfan.normalizers import _phone
 
     _phone._SHORTCUT = False
+    _phone._normalized.cache_clear()  # answers computed with the shortcuts must not be reused
     try:
         return n.phone(value, strict=strict)
     finally:
         _phone._SHORTCUT = True
+        _phone._normalized.cache_clear()
 
 
 @PROPERTY
