@@ -7,6 +7,7 @@ bash scripts/bootstrap.sh
 export PATH="$PWD/.venv/bin:$PATH"
 echo "== ruff"; ruff check . && ruff format --check .
 echo "== mypy --strict"; mypy
+echo "== unasync --check (generated sync twins match their async sources)"; python scripts/unasync.py --check
 echo "== vf stack (local servers: installed on first use into ~/.cache/verifiedfan/stack)"
 stack_started="$(mktemp)"
 trap 'vf stack down --started-file "$stack_started" || true; rm -f "$stack_started"' EXIT

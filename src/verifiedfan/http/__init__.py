@@ -13,6 +13,7 @@ correlation id travels as ``x-correlation-id``; :class:`ClientCredentialsTokenPr
 OAuth2 tokens as ``auth=``; :class:`HttpHook` is the instrumentation extension point.
 """
 
+from verifiedfan._primitives import BlockingCallWarning, EventLoopMismatchError
 from verifiedfan.http._async import HttpClient
 from verifiedfan.http._config import (
     IDEMPOTENT_METHODS,
@@ -52,11 +53,13 @@ __all__ = [
     "IDEMPOTENT_METHODS",
     "AccessToken",
     "AsyncTokenSource",
+    "BlockingCallWarning",
     "CallInfo",
     "CallObserver",
     "CallOutcome",
     "ClientCredentials",
     "ClientCredentialsTokenProvider",
+    "EventLoopMismatchError",
     "HttpClient",
     "HttpHook",
     "HttpSettings",

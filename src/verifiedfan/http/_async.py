@@ -1,18 +1,19 @@
-"""The asynchronous HTTP client: the base of every verifiedfan API client."""
+"""The HTTP client every verifiedfan API client builds on (``_async.py`` is the source, ``_sync.py`` its
+generated twin)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self, TypedDict, Unpack
 
 import httpx
 
+from verifiedfan._primitives import AsyncLoopGuard
 from verifiedfan.correlation import correlation_scope, current_correlation_id
 from verifiedfan.errors import NotConnectedError, ValidationError
 from verifiedfan.http._config import HttpSettings, Limits, RetryPolicy, Timeouts
-from verifiedfan.http._core import RAISE, REAUTH, RETURN, ClientCore
+from verifiedfan.http._core import RAISE, REAUTH, RETURN, ClientCore, async_send_within
 from verifiedfan.http._types import AsyncTokenSource, HttpHook, Response
 
 __all__ = ["HttpClient"]
@@ -32,13 +33,19 @@ class _Options(TypedDict, total=False):
 
 
 class HttpClient:
-    """An async HTTP client configured once per upstream service.
+    """An HTTP client configured once per upstream service.
 
     Every call gets: the service's base URL and default headers, a total timeout, the retry policy,
     the ``x-correlation-id`` header (created when absent), an optional bearer token (``token=`` per
     call, or a token source as ``auth=`` that is refreshed and replayed once after a 401), log lines
     without secrets, and the hooks. Errors are :class:`~verifiedfan.errors.VFError` subclasses;
-    after the last attempt the real last error is raised, with status and body.
+    after the last attempt the real last error is raised, with status and body. With a
+    ``RetryPolicy.deadline``, each attempt's timeout is cut to the time left, and no retry starts
+    (nor its wait) when no time would be left for it.
+
+    The client belongs to the first event loop that uses it (its pooled connections do): using it
+    from another loop raises :class:`~verifiedfan.http.EventLoopMismatchError` at once. Its blocking
+    twin warns with :class:`~verifiedfan.http.BlockingCallWarning` when called inside a running loop.
 
     ``client=`` injects a prebuilt ``httpx.AsyncClient`` (not closed by :meth:`aclose`);
     ``transport=`` injects an httpx transport.
@@ -70,6 +77,7 @@ class HttpClient:
             hooks=hooks,
         )
         self._auth = auth
+        self._guard = AsyncLoopGuard(f"HttpClient {service_name!r}")
         self._owns_client = client is None
         self._client: httpx.AsyncClient | None = client or httpx.AsyncClient(
             timeout=self._core.httpx_timeout,
@@ -159,6 +167,7 @@ class HttpClient:
         client = self._client
         if client is None:
             raise NotConnectedError(f"{self._core.service_name}: the HTTP client is closed")
+        self._guard.check()
         # The call runs under the caller's correlation id, or a new one for this call only: a
         # generated id must not leak into the caller's later, unrelated work.
         with correlation_scope(current_correlation_id()):
@@ -212,6 +221,7 @@ class HttpClient:
         try:
             while True:
                 bearer = token if source is None else await source.get_token()
+                attempt_timeout, attempt_total = core.attempt_timeouts(call)
                 request = client.build_request(
                     call.method,
                     call.url,
@@ -220,15 +230,14 @@ class HttpClient:
                     content=call.content,
                     data=call.data,
                     headers=core.attempt_headers(call, bearer),
-                    timeout=call.timeout,
+                    timeout=attempt_timeout,
                 )
                 try:
-                    async with asyncio.timeout(call.total):
-                        raw = await client.send(request)
+                    raw, content = await async_send_within(client, request, attempt_total)
                 except (httpx.HTTPError, TimeoutError) as exc:
                     step = core.after_exception(call, exc)
                 else:
-                    step = core.after_response(call, raw, raw.content, can_reauth=source is not None)
+                    step = core.after_response(call, raw, content, can_reauth=source is not None)
                 if step.action == RETURN and step.response is not None:
                     response = step.response
                     break

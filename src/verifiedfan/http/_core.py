@@ -2,12 +2,15 @@
 
 It prepares each logical call (URL, headers, correlation id, retry eligibility), decides what to do
 after each attempt (return, retry after a delay, re-authenticate once, or raise the real error), logs
-without secrets and drives the hooks. The two clients only add the I/O loop.
+without secrets and drives the hooks. The two clients only add the I/O loop; :func:`async_send_within`
+and :func:`send_within` are the hand-written pair that sends one attempt (the sync twin uses the second).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -269,6 +272,18 @@ class ClientCore:
             logger.debug("http attempt %d", call.attempt, extra=extra)
         return headers
 
+    def attempt_timeouts(self, call: Call) -> tuple[httpx.Timeout, float]:
+        """The httpx timeout and the total of the next attempt: cut to what the deadline leaves."""
+        deadline = self.retry.deadline
+        if deadline is None:
+            return call.timeout, call.total
+        left = deadline - (self.retry.clock() - call.started)
+        if left >= call.total:
+            return call.timeout, call.total
+        left = max(left, 1e-3)  # spent already: the attempt times out at once and is not retried
+        connect = call.timeout.connect
+        return httpx.Timeout(left, connect=left if connect is None else min(connect, left)), left
+
     # -- deciding after an attempt ----------------------------------------------------------------
 
     def after_response(self, call: Call, raw: httpx.Response, content: bytes, *, can_reauth: bool) -> Step:
@@ -340,7 +355,7 @@ class ClientCore:
         policy = self.retry
         if not eligible or call.attempt > policy.max_retries:
             return self._give_up(call, error, cause)
-        if policy.deadline is not None and policy.clock() + delay - call.started > policy.deadline:
+        if policy.deadline is not None and policy.clock() + delay - call.started >= policy.deadline:
             error.add_note(f"the call's deadline of {policy.deadline:g}s leaves no time for another attempt")
             return self._give_up(call, error, cause)
         if logger.isEnabledFor(logging.WARNING):
@@ -397,3 +412,28 @@ class ClientCore:
             "http_route": info.route,
             "http_url": info.url,
         }
+
+
+async def async_send_within(
+    client: httpx.AsyncClient, request: httpx.Request, total: float
+) -> tuple[httpx.Response, bytes]:
+    """Send ``request`` and read its body, all within ``total`` seconds (:class:`TimeoutError` past it)."""
+    async with asyncio.timeout(total):
+        raw = await client.send(request)
+    return raw, raw.content
+
+
+def send_within(client: httpx.Client, request: httpx.Request, total: float) -> tuple[httpx.Response, bytes]:
+    """The twin of :func:`async_send_within`: the socket timeouts bound each read, and the body read
+    is checked against the total (a server trickling bytes cannot hold the call past it)."""
+    deadline = time.monotonic() + total
+    raw = client.send(request, stream=True)
+    try:
+        chunks: list[bytes] = []
+        for chunk in raw.iter_bytes():
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise TimeoutError("total timeout exceeded while reading the body")
+    finally:
+        raw.close()
+    return raw, b"".join(chunks)

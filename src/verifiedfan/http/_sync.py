@@ -1,18 +1,21 @@
-"""The synchronous twin of :class:`HttpClient`, sharing its core (only the I/O loop differs)."""
+# Generated from src/verifiedfan/http/_async.py by scripts/unasync.py: do not edit.
+# Change the async source, then run `python scripts/unasync.py`.
+"""The HTTP client every verifiedfan API client builds on (``_async.py`` is the source, ``_sync.py`` its
+generated twin)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self, TypedDict, Unpack
 
 import httpx
 
+from verifiedfan._primitives import LoopGuard
 from verifiedfan.correlation import correlation_scope, current_correlation_id
 from verifiedfan.errors import NotConnectedError, ValidationError
 from verifiedfan.http._config import HttpSettings, Limits, RetryPolicy, Timeouts
-from verifiedfan.http._core import RAISE, REAUTH, RETURN, ClientCore
+from verifiedfan.http._core import RAISE, REAUTH, RETURN, ClientCore, send_within
 from verifiedfan.http._types import HttpHook, Response, SyncTokenSource
 
 __all__ = ["SyncHttpClient"]
@@ -32,15 +35,19 @@ class _Options(TypedDict, total=False):
 
 
 class SyncHttpClient:
-    """The synchronous twin of :class:`~verifiedfan.http.HttpClient`: same options, same behaviour.
-
-    The total timeout bounds every socket operation and is checked again while the body is read.
+    """An HTTP client configured once per upstream service.
 
     Every call gets: the service's base URL and default headers, a total timeout, the retry policy,
     the ``x-correlation-id`` header (created when absent), an optional bearer token (``token=`` per
     call, or a token source as ``auth=`` that is refreshed and replayed once after a 401), log lines
     without secrets, and the hooks. Errors are :class:`~verifiedfan.errors.VFError` subclasses;
-    after the last attempt the real last error is raised, with status and body.
+    after the last attempt the real last error is raised, with status and body. With a
+    ``RetryPolicy.deadline``, each attempt's timeout is cut to the time left, and no retry starts
+    (nor its wait) when no time would be left for it.
+
+    The client belongs to the first event loop that uses it (its pooled connections do): using it
+    from another loop raises :class:`~verifiedfan.http.EventLoopMismatchError` at once. Its blocking
+    twin warns with :class:`~verifiedfan.http.BlockingCallWarning` when called inside a running loop.
 
     ``client=`` injects a prebuilt ``httpx.Client`` (not closed by :meth:`close`);
     ``transport=`` injects an httpx transport.
@@ -72,6 +79,7 @@ class SyncHttpClient:
             hooks=hooks,
         )
         self._auth = auth
+        self._guard = LoopGuard(f"SyncHttpClient {service_name!r}")
         self._owns_client = client is None
         self._client: httpx.Client | None = client or httpx.Client(
             timeout=self._core.httpx_timeout,
@@ -161,6 +169,7 @@ class SyncHttpClient:
         client = self._client
         if client is None:
             raise NotConnectedError(f"{self._core.service_name}: the HTTP client is closed")
+        self._guard.check()
         # The call runs under the caller's correlation id, or a new one for this call only: a
         # generated id must not leak into the caller's later, unrelated work.
         with correlation_scope(current_correlation_id()):
@@ -214,6 +223,7 @@ class SyncHttpClient:
         try:
             while True:
                 bearer = token if source is None else source.get_token()
+                attempt_timeout, attempt_total = core.attempt_timeouts(call)
                 request = client.build_request(
                     call.method,
                     call.url,
@@ -222,10 +232,10 @@ class SyncHttpClient:
                     content=call.content,
                     data=call.data,
                     headers=core.attempt_headers(call, bearer),
-                    timeout=call.timeout,
+                    timeout=attempt_timeout,
                 )
                 try:
-                    raw, content = _send(client, request, time.monotonic() + call.total)
+                    raw, content = send_within(client, request, attempt_total)
                 except (httpx.HTTPError, TimeoutError) as exc:
                     step = core.after_exception(call, exc)
                 else:
@@ -272,17 +282,3 @@ class SyncHttpClient:
 
     def __repr__(self) -> str:
         return f"SyncHttpClient(service_name={self.service_name!r}, base_url={self.base_url!r})"
-
-
-def _send(client: httpx.Client, request: httpx.Request, deadline: float) -> tuple[httpx.Response, bytes]:
-    """Send and read the body, raising :class:`TimeoutError` once ``deadline`` (monotonic) passes."""
-    raw = client.send(request, stream=True)
-    try:
-        chunks: list[bytes] = []
-        for chunk in raw.iter_bytes():
-            chunks.append(chunk)
-            if time.monotonic() > deadline:
-                raise TimeoutError("total timeout exceeded while reading the body")
-    finally:
-        raw.close()
-    return raw, b"".join(chunks)
