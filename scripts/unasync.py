@@ -51,13 +51,25 @@ ROOT = Path(__file__).resolve().parent.parent
 # (async source, generated sync twin), relative to the repository root.
 PAIRS: list[tuple[str, str]] = [
     ("src/verifiedfan/http/_async.py", "src/verifiedfan/http/_sync.py"),
+    ("src/verifiedfan/redis/_async.py", "src/verifiedfan/redis/_sync.py"),
+    ("src/verifiedfan/mongo/_async.py", "src/verifiedfan/mongo/_sync.py"),
 ]
 
-# Ordered (regex, replacement); each regex is wrapped in word boundaries. Specific names first.
+# Ordered (regex, replacement), each wrapped in word boundaries (see _bounded). Specific names first.
 SUBS: list[tuple[str, str]] = [
     # public names whose twin takes the Sync prefix
     ("AsyncTokenSource", "SyncTokenSource"),
     ("HttpClient", "SyncHttpClient"),
+    ("AsyncInstrument", "SyncInstrument"),
+    ("RedisInstrument", "SyncRedisInstrument"),
+    ("(?<!\\.)Redis", "SyncRedis"),
+    ("Mongo(Collection|Cursor)?", r"SyncMongo\1"),
+    # modules and imports
+    ("redis\\.asyncio", "redis"),
+    ("pymongo\\.asynchronous", "pymongo.synchronous"),
+    ("import asyncio\n", ""),
+    ("asyncio\\.sleep", "time.sleep"),
+    ("from collections\\.abc import Awaitable, ", "from collections.abc import "),
     # generic rules
     ("Async([A-Z][A-Za-z0-9_]*)", r"\1"),
     ("async_([a-z][a-z0-9_]*)", r"\1"),
@@ -66,11 +78,24 @@ SUBS: list[tuple[str, str]] = [
     ("aclose", "close"),
     ("__aenter__", "__enter__"),
     ("__aexit__", "__exit__"),
+    ("__aiter__", "__iter__"),
+    ("__anext__", "__next__"),
+    ("StopAsyncIteration", "StopIteration"),
+    ("Awaitable\\[((?:[^\\[\\]]|\\[[^\\[\\]]*\\])*)\\]", r"\1"),
     ("retry\\.sleep", "retry.sync_sleep"),
     # async-only lint suppressions
     (",  # noqa: ASYNC109[^\n]*", ","),
 ]
-COMPILED = [(re.compile(r"(?:^|\b)" + regex + r"(?:$|\b)"), repl) for regex, repl in SUBS]
+
+
+def _bounded(regex: str) -> re.Pattern[str]:
+    """``regex`` between word boundaries, on each side where it begins or ends with a word."""
+    start = r"\b" if re.match(r"[A-Za-z_(]", regex) else ""
+    end = "" if regex.endswith(("\\]", " ", "\n", "*")) else r"\b"
+    return re.compile(start + regex + end)
+
+
+COMPILED = [(_bounded(regex), repl) for regex, repl in SUBS]
 
 HEADER = (
     "# Generated from {source} by scripts/unasync.py: do not edit.\n"

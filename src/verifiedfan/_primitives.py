@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import sys
 import threading
 import time
 import warnings
@@ -106,8 +107,16 @@ class LoopGuard:
                 "blocked until the call returns. Use the async client (without the Sync prefix), or "
                 "run this call in a thread (await asyncio.to_thread(...))."
             ),
-            stacklevel=4,
+            stacklevel=_caller_level(),
         )
+
+
+def _caller_level() -> int:
+    """The ``stacklevel`` of the first frame outside verifiedfan (the user's call)."""
+    level, frame = 2, sys._getframe(2)
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith("verifiedfan."):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 class AsyncFlights:

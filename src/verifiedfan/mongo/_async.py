@@ -1,9 +1,13 @@
-"""``Mongo``: the asyncio client on pymongo's native ``AsyncMongoClient`` (not Motor)."""
+"""``Mongo``: a MongoDB database on pymongo's native clients, not Motor (``_sync.py`` is generated)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+
+# unasync: sync-only
+# import threading
+# unasync: end
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -35,12 +39,13 @@ T = TypeVar("T")
 
 
 class Mongo:
-    """A MongoDB database on ``pymongo.AsyncMongoClient``, created lazily in the running event loop.
+    """A MongoDB database on pymongo's native client, created on first use; :meth:`aclose` when done.
 
-    The client is bound to the loop it was first used in; used from another loop (pytest's per-test
-    loops, a worker restarting its loop), a fresh client is made for that loop. Call
-    :meth:`release` before a loop ends to close its client, and :meth:`close` when done. ``instrument`` wraps
-    every operation: ``await instrument(op_name, collection, call)`` must return ``await call()``.
+    The async client is bound to the event loop it was first used in; used from another loop
+    (pytest's per-test loops, a worker restarting its loop), a fresh client is made for that loop, and
+    ``release()`` closes the running loop's client before that loop ends. The blocking twin's client
+    is created once (thread-safe) and shared by threads. ``instrument`` wraps every operation:
+    ``await instrument(op_name, collection, call)`` must return ``await call()``.
     """
 
     def __init__(
@@ -86,9 +91,14 @@ class Mongo:
         self.instrument = instrument
         self._factory = client_factory
         self._client: AsyncMongoClient[Any] | None = None
+        self._closed = False
+        # unasync: async-only
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stale: list[AsyncMongoClient[Any]] = []
-        self._closed = False
+        # unasync: end
+        # unasync: sync-only
+        # self._lock = threading.Lock()
+        # unasync: end
 
     @classmethod
     def from_settings(cls, settings: MongoSettings, **overrides: Any) -> Mongo:
@@ -96,9 +106,20 @@ class Mongo:
         return cls(**{**settings.client_kwargs(), **overrides})
 
     def client(self) -> AsyncMongoClient[Any]:
-        """The ``AsyncMongoClient`` of the running loop (created on first use)."""
+        """The pymongo client (created on first use; for the async one, the running loop's)."""
         if self._closed:
             raise MongoNotConnectedError("the Mongo client is closed")
+        # unasync: sync-only
+        # client = self._client
+        # if client is None:
+        #     with self._lock:
+        #         if self._client is None:
+        #             factory = self._factory or require("pymongo", "mongo").MongoClient
+        #             self._client = factory(**self._options)
+        #         client = self._client
+        # return client
+        # unasync: end
+        # unasync: async-only
         loop = asyncio.get_running_loop()
         if self._client is None or self._loop is not loop:
             if self._client is not None:
@@ -108,6 +129,7 @@ class Mongo:
             self._client = factory(**self._options)
             self._loop = loop
         return self._client
+        # unasync: end
 
     async def ensure_connected(self) -> None:
         """Ping the server; :class:`MongoNotConnectedError` when it cannot be reached."""
@@ -127,6 +149,7 @@ class Mongo:
         """Create ``specs`` on ``collection`` (idempotent: existing identical indexes are kept)."""
         return await self.collection(collection).create_indexes(specs)
 
+    # unasync: async-only
     async def release(self) -> None:
         """Close the running loop's client but stay usable: the next operation creates a new one.
 
@@ -139,8 +162,19 @@ class Mongo:
             await client.close()
 
     async def close(self) -> None:
+        """The same as :meth:`aclose` (the name it had before the async/sync naming convention)."""
+        await self.aclose()
+
+    # unasync: end
+    async def aclose(self) -> None:
         """Close the client; later operations raise :class:`MongoNotConnectedError`."""
         self._closed = True
+        # unasync: sync-only
+        # client, self._client = self._client, None
+        # if client is not None:
+        #     client.close()
+        # unasync: end
+        # unasync: async-only
         clients, self._client, self._stale = [*self._stale, self._client], None, []
         for client in clients:
             if client is not None:
@@ -148,16 +182,13 @@ class Mongo:
                     await client.close()
                 except RuntimeError:  # bound to a loop that is gone: nothing left to close
                     logger.debug("mongo: client of a closed loop dropped")
-
-    async def aclose(self) -> None:
-        """The same as :meth:`close` (the name the other async clients use)."""
-        await self.close()
+        # unasync: end
 
     async def __aenter__(self) -> Mongo:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
+        await self.aclose()
 
 
 class MongoCollection:
@@ -171,7 +202,7 @@ class MongoCollection:
         self._cache: tuple[object, AsyncCollection[Any]] | None = None
 
     def raw(self) -> AsyncCollection[Any]:
-        """The underlying ``AsyncCollection`` of the running loop's client."""
+        """The underlying pymongo collection (of the running loop's client, for the async one)."""
         client = self._mongo.client()
         if self._cache is None or self._cache[0] is not client:
             self._cache = (client, client[self._mongo.db_name][self.name])
@@ -201,7 +232,7 @@ class MongoCollection:
         batch_size: int = 0,
         use_primary: bool = False,
     ) -> MongoCursor:
-        """A cursor: ``async for doc in coll.find(...)``, or ``await coll.find(...).to_list(limit)``."""
+        """A cursor to iterate (``for``/``async for``), or ``coll.find(...).to_list(limit)``."""
         return MongoCursor(
             self,
             lambda: self._target(use_primary).find(
@@ -301,7 +332,7 @@ class MongoCollection:
 
 
 class MongoCursor:
-    """The result of :meth:`MongoCollection.find`: an async iterator, or :meth:`to_list`.
+    """The result of :meth:`MongoCollection.find`: iterate it, or call :meth:`to_list`.
 
     The ``instrument`` hook wraps ``to_list`` and the first fetch of an iteration (the ``find``
     command itself); later batches are fetched inside the iteration.

@@ -1,4 +1,6 @@
-"""``SyncMongo``: the blocking twin of :class:`~verifiedfan.mongo.Mongo` on ``pymongo.MongoClient``."""
+# Generated from src/verifiedfan/mongo/_async.py by scripts/unasync.py: do not edit.
+# Change the async source, then run `python scripts/unasync.py`.
+"""``SyncMongo``: a MongoDB database on pymongo's native clients, not Motor (``_sync.py`` is generated)."""
 
 from __future__ import annotations
 
@@ -35,9 +37,12 @@ T = TypeVar("T")
 
 
 class SyncMongo:
-    """The blocking twin of :class:`~verifiedfan.mongo.Mongo`: same arguments, same behaviour.
+    """A MongoDB database on pymongo's native client, created on first use; :meth:`close` when done.
 
-    The ``MongoClient`` is created on first use (thread-safe). ``instrument`` wraps every operation:
+    The async client is bound to the event loop it was first used in; used from another loop
+    (pytest's per-test loops, a worker restarting its loop), a fresh client is made for that loop, and
+    ``release()`` closes the running loop's client before that loop ends. The blocking twin's client
+    is created once (thread-safe) and shared by threads. ``instrument`` wraps every operation:
     ``instrument(op_name, collection, call)`` must return ``call()``.
     """
 
@@ -84,8 +89,8 @@ class SyncMongo:
         self.instrument = instrument
         self._factory = client_factory
         self._client: MongoClient[Any] | None = None
-        self._lock = threading.Lock()
         self._closed = False
+        self._lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: MongoSettings, **overrides: Any) -> SyncMongo:
@@ -93,9 +98,9 @@ class SyncMongo:
         return cls(**{**settings.client_kwargs(), **overrides})
 
     def client(self) -> MongoClient[Any]:
-        """The ``MongoClient`` (created on first use)."""
+        """The pymongo client (created on first use; for the async one, the running loop's)."""
         if self._closed:
-            raise MongoNotConnectedError("the Mongo client is closed")
+            raise MongoNotConnectedError("the SyncMongo client is closed")
         client = self._client
         if client is None:
             with self._lock:
@@ -148,7 +153,7 @@ class SyncMongoCollection:
         self._cache: tuple[object, Collection[Any]] | None = None
 
     def raw(self) -> Collection[Any]:
-        """The underlying pymongo ``Collection``."""
+        """The underlying pymongo collection (of the running loop's client, for the async one)."""
         client = self._mongo.client()
         if self._cache is None or self._cache[0] is not client:
             self._cache = (client, client[self._mongo.db_name][self.name])
@@ -178,7 +183,7 @@ class SyncMongoCollection:
         batch_size: int = 0,
         use_primary: bool = False,
     ) -> SyncMongoCursor:
-        """A cursor: ``for doc in coll.find(...)``, or ``coll.find(...).to_list(limit)``."""
+        """A cursor to iterate (``for``/``async for``), or ``coll.find(...).to_list(limit)``."""
         return SyncMongoCursor(
             self,
             lambda: self._target(use_primary).find(
@@ -276,7 +281,7 @@ class SyncMongoCollection:
 
 
 class SyncMongoCursor:
-    """The result of :meth:`SyncMongoCollection.find`: an iterator, or :meth:`to_list`.
+    """The result of :meth:`SyncMongoCollection.find`: iterate it, or call :meth:`to_list`.
 
     The ``instrument`` hook wraps ``to_list`` and the first fetch of an iteration (the ``find``
     command itself); later batches are fetched inside the iteration.

@@ -1,9 +1,8 @@
-"""``Redis``: the asyncio JSON cache over a primary and an optional read replica."""
+"""``Redis``: a JSON cache over a primary and an optional read replica (``_sync.py`` is generated)."""
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import random
 import time
@@ -11,6 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from verifiedfan._optional import require
+from verifiedfan._primitives import AsyncFlights
 from verifiedfan.errors import ConfigurationError
 from verifiedfan.redis._core import (
     EventName,
@@ -42,7 +42,7 @@ from verifiedfan.redis._errors import (
 )
 
 if TYPE_CHECKING:
-    from redis.asyncio import Redis as AsyncRedisClient
+    import redis.asyncio as redis_api
 
     from verifiedfan.redis._settings import RedisSettings
 
@@ -52,7 +52,7 @@ T = TypeVar("T")
 
 
 class Redis:
-    """JSON cache on redis-py's asyncio client: reads from the replica, writes to the primary.
+    """JSON cache on redis-py: reads from the replica, writes to the primary.
 
     Every value is stored as compact JSON with a required TTL. Connection errors (and ``READONLY``
     after a failover) reconnect and retry following ``retry``; other errors are raised at once. When
@@ -82,8 +82,8 @@ class Redis:
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         rand: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.monotonic,
-        primary_client: AsyncRedisClient | None = None,
-        replica_client: AsyncRedisClient | None = None,
+        primary_client: redis_api.Redis | None = None,
+        replica_client: redis_api.Redis | None = None,
         instrument: RedisInstrument | None = None,
     ) -> None:
         if url is None and primary_client is None:
@@ -95,7 +95,7 @@ class Redis:
         self._namespace = namespace
         self._listeners = Listeners()
         self._health = ReplicaHealth(replica_cooldown, clock)
-        self._flights: dict[str, asyncio.Task[Any]] = {}
+        self._flights = AsyncFlights()
         self._closed = False
         self._instrument = instrument
         self._endpoints: dict[Role, str] = {"primary": redact_url(url or "<injected client>")}
@@ -110,9 +110,9 @@ class Redis:
             options["username"] = username
         if password is not None:
             options["password"] = password
-        self._owned: list[AsyncRedisClient] = []
+        self._owned: list[redis_api.Redis] = []
         self._primary = primary_client or self._build(url or "", "primary", options)
-        self._replica: AsyncRedisClient | None = replica_client
+        self._replica: redis_api.Redis | None = replica_client
         if replica_client is None and read_only_url:
             self._replica = self._build(read_only_url, "replica", options)
         if self._replica is not None:
@@ -123,8 +123,8 @@ class Redis:
         """A client configured by :class:`RedisSettings` (``VF_REDIS_*``); keywords override."""
         return cls(**{**settings.client_kwargs(), **overrides})
 
-    def _build(self, url: str, role: Role, options: dict[str, Any]) -> AsyncRedisClient:
-        aioredis = require("redis.asyncio", "redis")
+    def _build(self, url: str, role: Role, options: dict[str, Any]) -> redis_api.Redis:
+        api = require("redis.asyncio", "redis")
         retry_mod = require("redis.asyncio.retry", "redis")
         backoff = require("redis.backoff", "redis")
 
@@ -133,7 +133,7 @@ class Redis:
             await conn.on_connect()
             self._emit("ready", role)
 
-        client: AsyncRedisClient = aioredis.Redis.from_url(
+        client: redis_api.Redis = api.Redis.from_url(
             url, retry=retry_mod.Retry(backoff.NoBackoff(), 0), redis_connect_func=on_connect, **options
         )
         self._owned.append(client)
@@ -156,7 +156,7 @@ class Redis:
 
     # -- the retry loop -------------------------------------------------------------------------
 
-    async def _run(self, role: Role, op: Callable[[AsyncRedisClient], Awaitable[T]]) -> T:
+    async def _run(self, role: Role, op: Callable[[redis_api.Redis], Awaitable[T]]) -> T:
         client = self._replica if role == "replica" and self._replica is not None else self._primary
         attempt = 0
         while True:
@@ -184,7 +184,7 @@ class Redis:
                 await client.connection_pool.disconnect(inuse_connections=False)
                 await self._sleep(delay)
 
-    async def _read(self, use_primary: bool, op: Callable[[AsyncRedisClient], Awaitable[T]]) -> T:
+    async def _read(self, use_primary: bool, op: Callable[[redis_api.Redis], Awaitable[T]]) -> T:
         if use_primary or self._replica is None or not self._health.usable():
             return await self._run("primary", op)
         try:
@@ -228,7 +228,7 @@ class Redis:
         full = [self._namespace + k for k in validate_keys(keys)]
         if not full:
             return []
-        raws = await self._read(use_primary, lambda c: c.mget(full))
+        raws: list[Any] = await self._read(use_primary, lambda c: c.mget(full))
         return [decode(raw, k) for raw, k in zip(raws, full, strict=True)]
 
     async def set(self, key: str, value: Any, *, ttl: Ttl, new_only: bool = False) -> bool:
@@ -296,16 +296,10 @@ class Redis:
         full = self._key(key)
         expiry = ttl_args(ttl)
         raw = await self._read(use_primary, lambda c: c.get(full))
-        if raw is not None:  # the hit path: one GET, no task
+        if raw is not None:  # the hit path: one GET, no flight
             cached: T = decode(raw, full)
             return cached
-        task = self._flights.get(full)
-        if task is None:
-            task = asyncio.get_running_loop().create_task(self._load_through(full, loader, expiry))
-            self._flights[full] = task
-            task.add_done_callback(functools.partial(self._flight_done, full))
-        result: T = await asyncio.shield(task)
-        return result
+        return await self._flights.run(full, lambda: self._load_through(full, loader, expiry))
 
     async def _load_through(
         self, full: str, loader: Callable[[], Awaitable[T]], expiry: tuple[int | None, int | None]
@@ -327,12 +321,6 @@ class Redis:
         loaded: T = json.loads(payload)
         return loaded
 
-    def _flight_done(self, full: str, task: asyncio.Task[Any]) -> None:
-        if self._flights.get(full) is task:
-            del self._flights[full]
-        if not task.cancelled():
-            task.exception()  # retrieved: no "exception was never retrieved" when every waiter left
-
     async def ping(self, *, use_primary: bool = True) -> bool:
         """``True`` when the server answers (through the same retry policy)."""
         return bool(await self._read(use_primary, lambda c: c.ping()))
@@ -344,7 +332,7 @@ class Redis:
         self._closed = True
         for client in self._owned:
             await client.aclose()
-        for role in self._endpoints:
+        for role in tuple(self._endpoints):
             self._emit("end", role)
 
     async def __aenter__(self) -> Redis:

@@ -1,15 +1,17 @@
-"""``SyncRedis``: the blocking twin of :class:`~verifiedfan.redis.Redis` (same core, same policy)."""
+# Generated from src/verifiedfan/redis/_async.py by scripts/unasync.py: do not edit.
+# Change the async source, then run `python scripts/unasync.py`.
+"""``SyncRedis``: a JSON cache over a primary and an optional read replica (``_sync.py`` is generated)."""
 
 from __future__ import annotations
 
 import json
 import random
-import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from verifiedfan._optional import require
+from verifiedfan._primitives import Flights
 from verifiedfan.errors import ConfigurationError
 from verifiedfan.redis._core import (
     EventName,
@@ -41,7 +43,7 @@ from verifiedfan.redis._errors import (
 )
 
 if TYPE_CHECKING:
-    from redis import Redis as SyncRedisClient
+    import redis as redis_api
 
     from verifiedfan.redis._settings import RedisSettings
 
@@ -50,17 +52,18 @@ __all__ = ["SyncRedis"]
 T = TypeVar("T")
 
 
-class _Flight:
-    """One in-progress ``get_or_set`` for a key: followers wait for the leader's result."""
-
-    def __init__(self) -> None:
-        self.done = threading.Event()
-        self.value: Any = None
-        self.error: BaseException | None = None
-
-
 class SyncRedis:
-    """The blocking twin of :class:`~verifiedfan.redis.Redis`: same arguments, same behaviour."""
+    """JSON cache on redis-py: reads from the replica, writes to the primary.
+
+    Every value is stored as compact JSON with a required TTL. Connection errors (and ``READONLY``
+    after a failover) reconnect and retry following ``retry``; other errors are raised at once. When
+    the replica is unreachable, reads fall back to the primary (one warning per outage) and the
+    replica is retried after ``replica_cooldown`` seconds. redis-py's own retries are disabled.
+
+    ``primary_client``/``replica_client`` inject prebuilt ``redis.Redis`` clients (tests,
+    benchmarks); they are not closed by :meth:`close`. ``instrument`` (optional) wraps each cache
+    operation: ``instrument(op_name, call)`` must return ``call()``.
+    """
 
     def __init__(
         self,
@@ -80,8 +83,8 @@ class SyncRedis:
         sleep: Callable[[float], object] = time.sleep,
         rand: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.monotonic,
-        primary_client: SyncRedisClient | None = None,
-        replica_client: SyncRedisClient | None = None,
+        primary_client: redis_api.Redis | None = None,
+        replica_client: redis_api.Redis | None = None,
         instrument: SyncRedisInstrument | None = None,
     ) -> None:
         if url is None and primary_client is None:
@@ -93,8 +96,7 @@ class SyncRedis:
         self._namespace = namespace
         self._listeners = Listeners()
         self._health = ReplicaHealth(replica_cooldown, clock)
-        self._flights: dict[str, _Flight] = {}
-        self._flights_lock = threading.Lock()
+        self._flights = Flights()
         self._closed = False
         self._instrument = instrument
         self._endpoints: dict[Role, str] = {"primary": redact_url(url or "<injected client>")}
@@ -109,9 +111,9 @@ class SyncRedis:
             options["username"] = username
         if password is not None:
             options["password"] = password
-        self._owned: list[SyncRedisClient] = []
+        self._owned: list[redis_api.Redis] = []
         self._primary = primary_client or self._build(url or "", "primary", options)
-        self._replica: SyncRedisClient | None = replica_client
+        self._replica: redis_api.Redis | None = replica_client
         if replica_client is None and read_only_url:
             self._replica = self._build(read_only_url, "replica", options)
         if self._replica is not None:
@@ -122,8 +124,8 @@ class SyncRedis:
         """A client configured by :class:`RedisSettings` (``VF_REDIS_*``); keywords override."""
         return cls(**{**settings.client_kwargs(), **overrides})
 
-    def _build(self, url: str, role: Role, options: dict[str, Any]) -> SyncRedisClient:
-        redis = require("redis", "redis")
+    def _build(self, url: str, role: Role, options: dict[str, Any]) -> redis_api.Redis:
+        api = require("redis", "redis")
         retry_mod = require("redis.retry", "redis")
         backoff = require("redis.backoff", "redis")
 
@@ -132,11 +134,13 @@ class SyncRedis:
             conn.on_connect()
             self._emit("ready", role)
 
-        client: SyncRedisClient = redis.Redis.from_url(
+        client: redis_api.Redis = api.Redis.from_url(
             url, retry=retry_mod.Retry(backoff.NoBackoff(), 0), redis_connect_func=on_connect, **options
         )
         self._owned.append(client)
         return client
+
+    # -- events ---------------------------------------------------------------------------------
 
     def on(self, event: EventName, listener: Callable[[RedisEvent], None]) -> None:
         """Call ``listener`` on ``connect``, ``ready``, ``error``, ``reconnecting`` or ``end``."""
@@ -151,12 +155,14 @@ class SyncRedis:
         event = RedisEvent(name, role, self._endpoints[role], attempt=attempt, delay=delay, error=error)
         self._listeners.emit(event)
 
-    def _run(self, role: Role, op: Callable[[SyncRedisClient], T]) -> T:
+    # -- the retry loop -------------------------------------------------------------------------
+
+    def _run(self, role: Role, op: Callable[[redis_api.Redis], T]) -> T:
         client = self._replica if role == "replica" and self._replica is not None else self._primary
         attempt = 0
         while True:
             if self._closed:
-                raise CacheClosedError("the Redis client is closed")
+                raise CacheClosedError("the SyncRedis client is closed")
             attempt += 1
             try:
                 return op(client)
@@ -179,7 +185,7 @@ class SyncRedis:
                 client.connection_pool.disconnect(inuse_connections=False)
                 self._sleep(delay)
 
-    def _read(self, use_primary: bool, op: Callable[[SyncRedisClient], T]) -> T:
+    def _read(self, use_primary: bool, op: Callable[[redis_api.Redis], T]) -> T:
         if use_primary or self._replica is None or not self._health.usable():
             return self._run("primary", op)
         try:
@@ -195,6 +201,8 @@ class SyncRedis:
             self._replica.connection_pool.disconnect(inuse_connections=False)
             return self._run("primary", op)
 
+    # -- the cache API --------------------------------------------------------------------------
+
     def _key(self, key: str) -> str:
         return self._namespace + validate_key(key)
 
@@ -207,7 +215,8 @@ class SyncRedis:
 
     def _get(self, key: str, *, use_primary: bool = False) -> Any:
         full = self._key(key)
-        return decode(self._read(use_primary, lambda c: c.get(full)), full)
+        raw = self._read(use_primary, lambda c: c.get(full))
+        return decode(raw, full)
 
     def mget(self, keys: Sequence[str], *, use_primary: bool = False) -> list[Any]:
         """The values of ``keys`` in order (``None`` for each missing one)."""
@@ -235,9 +244,10 @@ class SyncRedis:
         full = self._key(key)
         expiry = ttl_args(ttl)
         payload = encode(value)
-        return bool(
-            self._run("primary", lambda c: c.set(full, payload, ex=expiry[0], px=expiry[1], nx=new_only))
+        written = self._run(
+            "primary", lambda c: c.set(full, payload, ex=expiry[0], px=expiry[1], nx=new_only)
         )
+        return bool(written)
 
     def delete(self, *keys: str) -> int:
         """Delete ``keys`` on the primary; the number that existed."""
@@ -252,8 +262,21 @@ class SyncRedis:
             raise CacheValidationError("delete() needs at least one key")
         return int(self._run("primary", lambda c: c.delete(*full)))
 
-    def get_or_set(self, key: str, loader: Callable[[], T], *, ttl: Ttl, use_primary: bool = False) -> T:
-        """Cache-aside with single flight across threads (see :meth:`Redis.get_or_set`)."""
+    def get_or_set(
+        self,
+        key: str,
+        loader: Callable[[], T],
+        *,
+        ttl: Ttl,
+        use_primary: bool = False,
+    ) -> T:
+        """Cache-aside with single flight: the cached value, or ``loader()``'s result cached for ``ttl``.
+
+        A hit costs one ``GET`` (from the replica unless ``use_primary``). On a miss, concurrent calls
+        for the key join one flight, which checks the primary again and calls ``loader`` at most
+        once. The value is returned as its JSON round trip, so a hit and a miss give equal results.
+        ``None`` is not cached. A failure to write the loaded value back is logged, not raised.
+        """
         if self._instrument is None:
             return self._get_or_set(key, loader, ttl=ttl, use_primary=use_primary)
         result: T = self._instrument(
@@ -261,38 +284,26 @@ class SyncRedis:
         )
         return result
 
-    def _get_or_set(self, key: str, loader: Callable[[], T], *, ttl: Ttl, use_primary: bool = False) -> T:
+    def _get_or_set(
+        self,
+        key: str,
+        loader: Callable[[], T],
+        *,
+        ttl: Ttl,
+        use_primary: bool = False,
+    ) -> T:
         full = self._key(key)
         expiry = ttl_args(ttl)
         raw = self._read(use_primary, lambda c: c.get(full))
-        if raw is not None:  # the hit path: one GET, no lock
+        if raw is not None:  # the hit path: one GET, no flight
             cached: T = decode(raw, full)
             return cached
-        with self._flights_lock:
-            flight = self._flights.get(full)
-            leader = flight is None
-            if flight is None:
-                flight = self._flights[full] = _Flight()
-        if not leader:
-            flight.done.wait()
-            if flight.error is not None:
-                raise flight.error
-            follower_value: T = flight.value
-            return follower_value
-        try:
-            flight.value = self._load_through(full, loader, expiry)
-        except BaseException as exc:
-            flight.error = exc
-            raise
-        finally:
-            with self._flights_lock:
-                del self._flights[full]
-            flight.done.set()
-        value: T = flight.value
-        return value
+        return self._flights.run(full, lambda: self._load_through(full, loader, expiry))
 
     def _load_through(self, full: str, loader: Callable[[], T], expiry: tuple[int | None, int | None]) -> T:
-        raw = self._run("primary", lambda c: c.get(full))  # a flight may have just ended: check again
+        # Check the primary again: a flight that ended while our first GET was in the air (or a
+        # replica lagging behind it) must not cause a second load.
+        raw = self._run("primary", lambda c: c.get(full))
         if raw is not None:
             cached: T = decode(raw, full)
             return cached
