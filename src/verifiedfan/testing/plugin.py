@@ -6,12 +6,13 @@ session, only what it started itself), or uses the existing server that the ``VF
 environment variables point at (what ``vf stack env`` prints).
 
 Session fixtures (typed, frozen connection settings): ``vf_kafka``, ``vf_schema_registry``,
-``vf_redis``, ``vf_mongo``, ``vf_aws``, ``vf_otlp``; ``vf_stack`` is the :class:`~verifiedfan.stack.Stack`
-(fault helpers: ``restart``, ``paused``, ``kill_clients``).
+``vf_redis``, ``vf_mongo``, ``vf_aws`` (and ``vf_aws_settings``), ``vf_otlp``; ``vf_stack`` is the
+:class:`~verifiedfan.stack.Stack` (fault helpers: ``restart``, ``paused``, ``kill_clients``).
 
 Per-test isolation (cleaned up afterwards): ``vf_kafka_topic`` (a new topic), ``vf_redis_prefix``
 (a key prefix; its keys are deleted), ``vf_mongo_db`` (a database, dropped), ``vf_s3_bucket`` (a
-bucket, emptied and deleted), ``vf_otlp_receiver`` (a client of the receiver's span API).
+bucket, emptied and deleted), ``vf_dynamodb_table`` (a table, deleted), ``vf_secret`` (a secret,
+deleted), ``vf_otlp_receiver`` (a client of the receiver's span API).
 
 When a server cannot be started, the test fails under ``CI=true`` and is skipped (with the reason)
 otherwise. A test using a server fixture gets the ``integration`` marker and the server's marker.
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pytest
 
 if TYPE_CHECKING:
+    from verifiedfan.aws import AwsSettings
     from verifiedfan.stack import (
         AwsConnection,
         Connection,
@@ -284,15 +286,7 @@ def vf_mongo_db(vf_mongo: MongoConnection) -> Iterator[str]:
 @pytest.fixture
 def vf_s3_bucket(vf_aws: AwsConnection) -> Iterator[str]:
     """A new S3 bucket for this test, emptied and deleted afterwards."""
-    import boto3  # type: ignore[import-untyped]
-
-    s3: Any = boto3.client(
-        "s3",
-        endpoint_url=vf_aws.endpoint_url,
-        region_name=vf_aws.region,
-        aws_access_key_id=vf_aws.access_key_id,
-        aws_secret_access_key=vf_aws.secret_access_key,
-    )
+    s3 = _boto3_client(vf_aws, "s3")
     bucket = _unique("test")
     s3.create_bucket(Bucket=bucket)
     try:
@@ -307,6 +301,82 @@ def vf_s3_bucket(vf_aws: AwsConnection) -> Iterator[str]:
                 s3.delete_objects(Bucket=bucket, Delete={"Objects": objects})
         s3.delete_bucket(Bucket=bucket)
         s3.close()
+
+
+def _boto3_client(vf_aws: AwsConnection, service: str) -> Any:
+    import boto3
+
+    return boto3.client(
+        service,
+        endpoint_url=vf_aws.endpoint_url,
+        region_name=vf_aws.region,
+        aws_access_key_id=vf_aws.access_key_id,
+        aws_secret_access_key=vf_aws.secret_access_key,
+    )
+
+
+@pytest.fixture(scope="session")
+def vf_aws_settings(vf_aws: AwsConnection) -> AwsSettings:
+    """:class:`~verifiedfan.aws.AwsSettings` pointing at the AWS emulator (endpoint, region, fake keys)."""
+    from verifiedfan.aws import AwsSettings
+
+    return AwsSettings(
+        endpoint_url=vf_aws.endpoint_url,
+        region=vf_aws.region,
+        access_key_id=vf_aws.access_key_id,
+        secret_access_key=vf_aws.secret_access_key,  # type: ignore[arg-type]
+    )
+
+
+#: The key schema of ``vf_dynamodb_table``: string hash key ``pk``, string range key ``sk``, and a
+#: global secondary index ``gsi1`` on ``gsi1pk``/``gsi1sk`` projecting every attribute.
+DYNAMODB_TEST_INDEX = "gsi1"
+
+
+@pytest.fixture
+def vf_dynamodb_table(vf_aws: AwsConnection) -> Iterator[str]:
+    """A new DynamoDB table for this test (keys ``pk``/``sk``, index ``gsi1`` on ``gsi1pk``/``gsi1sk``,
+    on-demand capacity), deleted afterwards."""
+    ddb = _boto3_client(vf_aws, "dynamodb")
+    name = _unique("test")
+    ddb.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": attr, "AttributeType": "S"} for attr in ("pk", "sk", "gsi1pk", "gsi1sk")
+        ],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": DYNAMODB_TEST_INDEX,
+                "KeySchema": [
+                    {"AttributeName": "gsi1pk", "KeyType": "HASH"},
+                    {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    )
+    try:
+        yield name
+    finally:
+        ddb.delete_table(TableName=name)
+        ddb.close()
+
+
+@pytest.fixture
+def vf_secret(vf_aws: AwsConnection) -> Iterator[str]:
+    """A new Secrets Manager secret for this test (value ``{}``), deleted without recovery afterwards.
+
+    Yields its name; set a value with ``put_secret_value`` of any client."""
+    sm = _boto3_client(vf_aws, "secretsmanager")
+    name = _unique("test/secret")
+    sm.create_secret(Name=name, SecretString="{}")
+    try:
+        yield name
+    finally:
+        sm.delete_secret(SecretId=name, ForceDeleteWithoutRecovery=True)
+        sm.close()
 
 
 @pytest.fixture

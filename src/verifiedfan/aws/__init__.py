@@ -1,0 +1,66 @@
+"""AWS clients on aiobotocore (successor of the ``@verifiedfan/aws`` family). Extra ``aws``.
+
+:class:`AwsSettings` (``VF_AWS_*``) configures :class:`AwsClients`, the factory of one long-lived
+aiobotocore client per service that every class here takes as ``clients=``. Errors are the
+:class:`AwsError` family (botocore's exceptions translated and chained). The batch limits of the APIs
+are public constants.
+
+aiobotocore is imported when a client is first created, not when this package is imported.
+"""
+
+from verifiedfan.aws._async.clients import AwsClients
+from verifiedfan.aws._errors import (
+    AwsAccessDeniedError,
+    AwsBatchError,
+    AwsConnectionError,
+    AwsCredentialsError,
+    AwsError,
+    AwsNotFoundError,
+    AwsThrottledError,
+    AwsTimeoutError,
+    AwsValidationError,
+    ConditionalCheckFailedError,
+    translate,
+)
+from verifiedfan.aws._instrument import INSTRUMENTED_OPERATIONS
+from verifiedfan.aws._limits import (
+    CLOUDWATCH_MAX_BYTES_PER_CALL,
+    CLOUDWATCH_MAX_METRICS_PER_CALL,
+    DYNAMODB_READ,
+    DYNAMODB_WRITE,
+    FIREHOSE,
+    MAX_BATCH_SIZE,
+    S3_DELETE,
+    S3_MAX_PARTS,
+    S3_MIN_PART_SIZE,
+    S3_PRESIGN_MAX_SECONDS,
+)
+from verifiedfan.aws._settings import AwsSettings, RetryMode
+
+__all__ = [
+    "CLOUDWATCH_MAX_BYTES_PER_CALL",
+    "CLOUDWATCH_MAX_METRICS_PER_CALL",
+    "DYNAMODB_READ",
+    "DYNAMODB_WRITE",
+    "FIREHOSE",
+    "INSTRUMENTED_OPERATIONS",
+    "MAX_BATCH_SIZE",
+    "S3_DELETE",
+    "S3_MAX_PARTS",
+    "S3_MIN_PART_SIZE",
+    "S3_PRESIGN_MAX_SECONDS",
+    "AwsAccessDeniedError",
+    "AwsBatchError",
+    "AwsClients",
+    "AwsConnectionError",
+    "AwsCredentialsError",
+    "AwsError",
+    "AwsNotFoundError",
+    "AwsSettings",
+    "AwsThrottledError",
+    "AwsTimeoutError",
+    "AwsValidationError",
+    "ConditionalCheckFailedError",
+    "RetryMode",
+    "translate",
+]
