@@ -14,13 +14,16 @@ Each line is one JSON object on stdout: ``timestamp`` (UTC ISO-8601), ``level``,
 ``structlog.contextvars.bound_contextvars``). Secret keys and secret-looking strings (bearer tokens,
 JWTs, ``password=...``) are masked everywhere, recursively to a depth limit, including messages and
 tracebacks. Standard-library loggers (httpx, botocore, confluent_kafka...) and ``structlog.get_logger()``
-come out through the same pipeline. Lines are written by a background thread through a bounded queue:
-a slow stdout never blocks the application for long (full queue: lines are dropped and counted) and
-logging never raises. :func:`redact` applies the same rules anywhere else.
+come out through the same pipeline and the same redaction; httpx and httpcore, which log every
+request, stay at WARNING unless asked for (``logger_levels={"httpx": "info"}``, see
+:data:`QUIET_LIBRARIES`). Lines are written by a background thread through a bounded
+queue: a slow stdout never blocks the application for long (full queue: lines are dropped and
+counted) and logging never raises. :func:`redact` applies the same rules anywhere else.
 """
 
 from verifiedfan.log._capture import CapturedLogs, capture_logs
 from verifiedfan.log._config import (
+    QUIET_LIBRARIES,
     LogConfig,
     LogSettings,
     configure,
@@ -45,6 +48,7 @@ from verifiedfan.log._writer import LogStats
 
 __all__ = [
     "DEFAULT_SECRET_KEYS",
+    "QUIET_LIBRARIES",
     "REDACTED",
     "TRUNCATED",
     "CapturedLogs",

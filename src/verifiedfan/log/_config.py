@@ -20,6 +20,7 @@ from verifiedfan.log._writer import DirectWriter, LineWriter, LogStats, QueueWri
 from verifiedfan.settings import VFSettings
 
 __all__ = [
+    "QUIET_LIBRARIES",
     "LogConfig",
     "LogSettings",
     "configure",
@@ -31,6 +32,10 @@ __all__ = [
     "shutdown",
     "stats",
 ]
+
+# Third-party loggers that log every request: kept at WARNING unless ``logger_levels`` names them
+# (``logger_levels={"httpx": "info"}`` brings httpx's request lines back) or ``quiet_libraries=False``.
+QUIET_LIBRARIES: Mapping[str, str] = {"httpx": "warning", "httpcore": "warning"}
 
 _LEVELS = {"debug": 10, "info": 20, "warning": 30, "warn": 30, "error": 40, "critical": 50, "fatal": 50}
 
@@ -61,6 +66,7 @@ class LogConfig:
     max_queue: int
     capture_stdlib: bool
     logger_levels: Mapping[str, int] = field(default_factory=dict)
+    quiet_libraries: bool = True
 
 
 class LogSettings(VFSettings):
@@ -73,6 +79,7 @@ class LogSettings(VFSettings):
     depth: int = 8
     asynchronous: bool = True
     max_queue: int = 10_000
+    quiet_libraries: bool = True
 
 
 @dataclass
@@ -101,6 +108,7 @@ def configure(
     max_queue: int = 10_000,
     capture_stdlib: bool = True,
     logger_levels: Mapping[str, str | int] | None = None,
+    quiet_libraries: bool = True,
 ) -> LogConfig:
     """Wire logging for the whole process: JSON lines on ``stream`` (stdout when ``None``).
 
@@ -108,12 +116,18 @@ def configure(
     ``asynchronous`` writes from a background thread through a queue of ``max_queue`` lines (full:
     lines are dropped and counted). ``capture_stdlib`` installs one root handler so every
     standard-library logger comes out the same way; ``logger_levels`` sets per-logger levels such as
-    ``{"botocore": "warning"}``. ``structlog.get_logger()`` is routed through the same pipeline.
+    ``{"botocore": "warning"}``. ``quiet_libraries`` keeps the request loggers of
+    :data:`QUIET_LIBRARIES` (httpx, httpcore) at WARNING unless ``logger_levels`` names them: the
+    library's own clients already log each call once, redacted. Third-party records go through the
+    same redaction as application lines either way. ``structlog.get_logger()`` is routed through the
+    same pipeline.
     Calling it again replaces the previous configuration (no duplicated lines).
     """
     global _atexit_registered
     if max_queue < 1:
         raise ConfigurationError(f"max_queue must be >= 1, got {max_queue}")
+    levels: dict[str, str | int] = dict(QUIET_LIBRARIES) if quiet_libraries and capture_stdlib else {}
+    levels.update(logger_levels or {})
     config = LogConfig(
         level=parse_level(level),
         service_name=service_name,
@@ -122,7 +136,8 @@ def configure(
         asynchronous=asynchronous,
         max_queue=max_queue,
         capture_stdlib=capture_stdlib,
-        logger_levels={name: parse_level(lvl) for name, lvl in (logger_levels or {}).items()},
+        logger_levels={name: parse_level(lvl) for name, lvl in levels.items()},
+        quiet_libraries=quiet_libraries,
     )
     redactor = Redactor(keys=config.secret_keys, depth=depth)
     with _lock:
@@ -185,6 +200,7 @@ def configure_from_settings(settings: LogSettings, *, stream: TextIO | None = No
         stream=stream,
         asynchronous=settings.asynchronous,
         max_queue=settings.max_queue,
+        quiet_libraries=settings.quiet_libraries,
     )
 
 

@@ -1,13 +1,21 @@
 """Secret redaction: by key name in structures, by pattern inside strings.
 
-A :class:`Redactor` walks a value (dicts, lists, tuples, sets, mappings, dataclasses, exceptions) to a
-depth limit and returns a JSON-ready copy in which
+A :class:`Redactor` walks a value (dicts, lists, tuples, sets, mappings, dataclasses, NamedTuples,
+pydantic models, exceptions, bytes) to a depth limit and returns a JSON-ready copy in which
 
 * the value of any key whose *normalized* name (lower-cased, ``-``, ``_``, ``.`` and spaces removed)
   contains one of the secret key names is replaced by ``[REDACTED]`` (so ``password`` covers
-  ``user_password`` and ``PasswordHash``, ``api_key`` covers ``X-Api-Key`` and ``apiKey``);
-* inside every string, bearer tokens, JWTs, AWS access key ids, passwords in URLs and
-  ``secret_key=value`` / ``"token": "value"`` pairs are masked;
+  ``user_password`` and ``PasswordHash``, ``api_key`` covers ``X-Api-Key`` and ``apiKey``); names of
+  three letters or fewer (``pin``, ``pwd``, ``ssn``) match a whole word of the key only (``userPin``,
+  ``pin_code``, not ``shipping``);
+* dataclass fields declared ``repr=False`` and pydantic fields with ``repr=False``, ``SecretStr`` and
+  ``SecretBytes`` values are ``[REDACTED]``; a NamedTuple is rendered as a mapping of its fields;
+  ``(name, value)`` header pairs are masked when the name (``str`` or ``bytes``) is secret;
+* inside every string (see :mod:`verifiedfan.log._text`): bearer tokens, JWTs, AWS access key ids and
+  the 40-character secret keys beside them, GitHub, Slack and Stripe tokens, PEM private keys,
+  passwords in URLs (also with an empty user, ``redis://:pw@host``), secret query parameters
+  (``?code=...``), every cookie of a ``Cookie``/``Set-Cookie`` header, ``(b'X-Api-Key', b'...')``
+  pairs, and ``secret_key=value`` / ``"token": "value"`` pairs are masked;
 * containers nested deeper than the limit are replaced by ``[TRUNCATED]`` (never rendered raw).
 
 The logging pipeline uses it for every line; :func:`redact` lets other modules (HTTP header logging,
@@ -23,6 +31,8 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
+
+from verifiedfan.log import _text
 
 __all__ = [
     "DEFAULT_SECRET_KEYS",
@@ -54,21 +64,30 @@ DEFAULT_SECRET_KEYS: tuple[str, ...] = (
     "private_key",
     "credential",
     "signature",
+    "session",
+    "pin",
+    "pwd",
+    "ssn",
+    "cvv",
+    "otp",
 )
 
 _SEPARATORS = str.maketrans("", "", "-_. ")
 _CACHE_LIMIT = 4096
 _CLEAN_LENGTH_LIMIT = 512
+_WORD_NEEDLE_MAX = 3  # secret names this short match whole words of a key, not substrings
 
-_BEARER = r"(?i:bearer)\s+[A-Za-z0-9\-._~+/]+=*"
-_JWT = r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"
-_AWS_KEY_ID = r"(?:AKIA|ASIA)[0-9A-Z]{16}"
-_URL_USERINFO = re.compile(r"(?<=://)(?P<user>[^/\s:@]+):[^/\s@]+@")
 _KV_HEAD = re.compile(r"[^:=]*[:=]\s*")
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 
 
 def _normalize(name: str) -> str:
     return name.lower().translate(_SEPARATORS)
+
+
+def _words(name: str) -> set[str]:
+    """The lower-cased words of a key: ``userPIN_code`` -> ``{"user", "pin", "code"}``."""
+    return {w.lower() for w in _WORDS.findall(name)}
 
 
 class Redactor:
@@ -79,7 +98,16 @@ class Redactor:
     walked; deeper containers become ``[TRUNCATED]``.
     """
 
-    __slots__ = ("_clean", "_key_cache", "_kv", "_needles", "_patterns", "depth", "keys")
+    __slots__ = (
+        "_clean",
+        "_key_cache",
+        "_kv",
+        "_needles",
+        "_query_cache",
+        "_word_needles",
+        "depth",
+        "keys",
+    )
 
     def __init__(self, *, keys: Iterable[str] | None = None, depth: int = 8) -> None:
         from verifiedfan.errors import ConfigurationError
@@ -91,21 +119,28 @@ class Redactor:
             raise ConfigurationError(f"depth must be >= 0, got {depth}")
         self.keys = names
         self.depth = depth
-        self._needles = tuple(sorted({n for n in (_normalize(k) for k in names) if n}))
-        # In text, a key may be written with any separator between its letters ("api-key", "apiKey").
-        alternation = "|".join(
-            "[-_. ]?".join(re.escape(ch) for ch in needle) for needle in sorted(self._needles, key=len)[::-1]
-        )
+        normalized = {n for n in (_normalize(k) for k in names) if n}
+        self._needles = tuple(sorted(n for n in normalized if len(n) > _WORD_NEEDLE_MAX))
+        self._word_needles = frozenset(n for n in normalized if len(n) <= _WORD_NEEDLE_MAX)
+        # In text, a key may be written with any separator between its letters ("api-key", "apiKey");
+        # short names only as a word of their own ("pin=1234", "user_pin: 1", not "shipping: 3").
+        alternatives = [
+            "(?i:" + "[-_. ]?".join(re.escape(ch) for ch in needle) + ")"
+            for needle in sorted(self._needles, key=len)[::-1]
+        ] + [
+            rf"(?<![A-Za-z0-9])(?i:{re.escape(needle)})(?![A-Za-z0-9])"
+            for needle in sorted(self._word_needles)
+        ]
         self._kv = (
             re.compile(
-                rf"(?i:{alternation})[\w.-]*['\"]?\s*[:=]\s*"
-                r"(?!\[REDACTED\])(?:b?(?P<q>['\"]).*?(?P=q)|(?:(?i:bearer|basic|digest|token)\s+)?[^\s'\",&}\])]+)"
+                rf"(?:{'|'.join(alternatives)})[\w.-]*['\"]?\s*[:=]\s*"
+                r"(?!\[REDACTED\])(?:b?(?P<q>['\"]).*?(?P=q)|(?i:bearer|basic|digest|token)\s+(?:\[REDACTED\]|[^\s'\",&}\])]+)|[^\s'\",&}\])]+)"
             )
-            if alternation
+            if alternatives
             else None
         )
-        self._patterns = re.compile(f"{_BEARER}|{_JWT}|{_AWS_KEY_ID}")
         self._key_cache: dict[str, bool] = {}
+        self._query_cache: dict[str, bool] = {}
         self._clean: set[str] = set()
 
     # -- keys ---------------------------------------------------------------------------------
@@ -116,7 +151,9 @@ class Redactor:
         hit = self._key_cache.get(key)
         if hit is None:
             normalized = _normalize(key)
-            hit = any(map(normalized.__contains__, self._needles))
+            hit = any(map(normalized.__contains__, self._needles)) or (
+                bool(self._word_needles) and not self._word_needles.isdisjoint(_words(key))
+            )
             if len(self._key_cache) >= _CACHE_LIMIT:
                 self._key_cache.clear()
             self._key_cache[key] = hit
@@ -124,32 +161,48 @@ class Redactor:
 
     # -- text ---------------------------------------------------------------------------------
 
+    def is_secret_query_name(self, name: str) -> bool:
+        """Whether a URL query parameter ``name`` carries a secret (``code``, ``sig``, ``X-Amz-...``)."""
+        hit = self._query_cache.get(name)
+        if hit is None:
+            normalized = _normalize(name)
+            hit = any(w in normalized for w in _text.QUERY_SECRET_WORDS) or self.is_secret_key(name)
+            if len(self._query_cache) >= _CACHE_LIMIT:
+                self._query_cache.clear()
+            self._query_cache[name] = hit
+        return hit
+
     def redact_text(self, text: str) -> str:
-        """``text`` with bearer tokens, JWTs, AWS key ids, URL passwords and ``key=value`` secrets masked."""
+        """``text`` with every secret shape the module docstring lists masked."""
         if text in self._clean:
             return text
         out = text
         lowered = text.lower()
-        if "earer" in lowered or "eyJ" in text or "AKIA" in text or "ASIA" in text:
-            out = self._patterns.sub(self._mask_match, out)
-        if "://" in out and "@" in out:
-            out = _URL_USERINFO.sub(rf"\g<user>:{REDACTED}@", out)
+        for marker in _text.TOKEN_MARKERS:
+            if marker in lowered:
+                if "akia" in lowered or "asia" in lowered or "a3t" in lowered:
+                    out = _text.mask_aws_secret_keys(out)  # before the key id beside it is masked
+                out = _text.mask_tokens(out)
+                break
+        if "@" in out and "://" in out:
+            out = _text.mask_url_userinfo(out)
+        if "=" in out and ("?" in out or "&" in out):
+            out = _text.mask_query_values(out, self.is_secret_query_name)
+        if "cookie" in lowered:
+            out = _text.mask_cookie_headers(out)
+        if ("'" in out or '"' in out) and ("(" in out or "[" in out) and "," in out:
+            out = _text.mask_header_pairs(out, self.is_secret_key)
         if self._kv is not None and ("=" in out or ":" in out):
             flat = lowered.translate(_SEPARATORS)
-            if any(map(flat.__contains__, self._needles)):
+            if any(map(flat.__contains__, self._needles)) or any(
+                map(lowered.__contains__, self._word_needles)
+            ):
                 out = self._kv.sub(self._mask_kv, out)
         if out is text and len(text) <= _CLEAN_LENGTH_LIMIT:
             if len(self._clean) >= _CACHE_LIMIT:
                 self._clean.clear()
             self._clean.add(text)
         return out
-
-    @staticmethod
-    def _mask_match(match: re.Match[str]) -> str:
-        found = match.group(0)
-        if found[:1] in "bB":
-            return found.split(None, 1)[0] + " " + REDACTED
-        return REDACTED
 
     @staticmethod
     def _mask_kv(match: re.Match[str]) -> str:
@@ -194,16 +247,23 @@ class Redactor:
         if kind is dict or isinstance(value, Mapping):
             if depth <= 0:
                 return TRUNCATED
-            return {
-                str(k): REDACTED if self.is_secret_key(k) else self._walk(v, depth - 1)
-                for k, v in value.items()
-            }
-        if kind is list or kind is tuple or isinstance(value, (list, tuple, set, frozenset)):
+            out: dict[str, Any] = {}
+            for k, v in value.items():
+                name = _key_text(k)
+                out[name] = REDACTED if self.is_secret_key(name) else self._walk(v, depth - 1)
+            return out
+        if kind is list or isinstance(value, (list, tuple, set, frozenset)):
             if depth <= 0:
                 return TRUNCATED
+            if kind is not tuple and isinstance(value, tuple) and hasattr(value, "_fields"):
+                return self._walk(dict(zip(value._fields, value, strict=False)), depth)  # NamedTuple
             items = list(value)
-            if len(items) == 2 and isinstance(items[0], str) and self.is_secret_key(items[0]):
-                return [self.redact_text(items[0]), REDACTED]  # a (name, value) header pair
+            if (
+                len(items) == 2
+                and isinstance(items[0], str | bytes)
+                and self.is_secret_key(_key_text(items[0]))
+            ):
+                return [self.redact_text(_key_text(items[0])), REDACTED]  # a (name, value) header pair
             return [self._walk(v, depth - 1) for v in items]
         return self._walk_other(value, depth)
 
@@ -214,21 +274,46 @@ class Redactor:
             return self._walk(value.value, depth)
         if isinstance(value, BaseException):
             return self.redact_text(f"{type(value).__name__}: {value}")
-        if isinstance(value, bytes | bytearray):
+        if isinstance(value, bytes | bytearray | memoryview):
             return self.redact_text(bytes(value).decode("utf-8", errors="replace"))
         if isinstance(value, datetime.datetime | datetime.date | datetime.time):
             return value.isoformat()
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             if depth <= 0:
                 return TRUNCATED
-            fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-            return self._walk(fields, depth)
-        dump = getattr(type(value), "model_dump", None)  # pydantic models
-        if callable(dump):
+            # repr=False is how a dataclass says "never print this" (token holders rely on it).
+            fields = {
+                f.name: getattr(value, f.name) if f.repr else _HIDDEN for f in dataclasses.fields(value)
+            }
+            return self._walk_fields(fields, depth)
+        if callable(getattr(value, "get_secret_value", None)):  # pydantic SecretStr / SecretBytes
+            return REDACTED
+        model_fields = getattr(type(value), "model_fields", None)  # pydantic models
+        if isinstance(model_fields, Mapping) and callable(getattr(type(value), "model_dump", None)):
             if depth <= 0:
                 return TRUNCATED
-            return self._walk(dump(value), depth)
+            fields = {
+                name: getattr(value, name) if getattr(info, "repr", True) else _HIDDEN
+                for name, info in model_fields.items()
+            }
+            return self._walk_fields(fields, depth)
         return self.redact_text(str(value))
+
+    def _walk_fields(self, fields: dict[str, Any], depth: int) -> dict[str, Any]:
+        return {
+            name: REDACTED if v is _HIDDEN or self.is_secret_key(name) else self._walk(v, depth - 1)
+            for name, v in fields.items()
+        }
+
+
+_HIDDEN = object()
+
+
+def _key_text(key: object) -> str:
+    """A mapping key or header name as text (``b"Authorization"`` -> ``"Authorization"``)."""
+    if isinstance(key, bytes | bytearray):
+        return bytes(key).decode("latin-1")
+    return key if isinstance(key, str) else str(key)
 
 
 @lru_cache(maxsize=32)

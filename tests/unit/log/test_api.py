@@ -82,7 +82,8 @@ def test_configure_returns_what_it_installed() -> None:
         asynchronous=False,
         max_queue=10_000,
         capture_stdlib=True,
-        logger_levels={},
+        logger_levels={"httpx": 30, "httpcore": 30},  # QUIET_LIBRARIES
+        quiet_libraries=True,
     )
     assert log.get_logger("x").is_enabled_for(40)
     assert not log.get_logger("x").is_enabled_for(30)

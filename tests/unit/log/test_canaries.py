@@ -83,7 +83,8 @@ def test_exception_objects_in_fields(checked: Output) -> None:
     log.get_logger("a").warning("m", errors=[ValueError(f"secret: {CANARY}"), ValueError(BEARER)])
 
 
-def test_third_party_records_with_args_and_extra(checked: Output) -> None:
+def test_third_party_records_with_args_and_extra(output: Make) -> None:
+    checked = output(logger_levels={"httpx": "info"})  # httpx is quiet unless asked for
     headers = {"authorization": BEARER, "cookie": f"session={CANARY}", "accept": "json"}
     logging.getLogger("httpx").info("HTTP Request: %s %s headers=%s", "GET", "https://api", headers)
     logging.getLogger("botocore.credentials").debug(
@@ -96,6 +97,8 @@ def test_third_party_records_with_args_and_extra(checked: Output) -> None:
     assert entries[0]["message"].startswith("HTTP Request: GET https://api headers=")
     assert "'accept': 'json'" in entries[0]["message"]
     assert entries[3]["message"] == f"retrying https://user:{log.REDACTED}@host/?access_token={log.REDACTED}"
+    for leak in LEAKS:
+        assert leak not in checked.text
 
 
 def test_third_party_exception_tracebacks(checked: Output) -> None:

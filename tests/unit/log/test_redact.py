@@ -143,3 +143,121 @@ def test_redact_never_raises_and_never_leaks_a_canary(value: Any, depth: int) ->
     rendered = json.dumps(log.redact(value, depth=depth))
     assert CANARY not in rendered
     assert "Q0FOQVJZLXNpZw" not in rendered
+
+
+# -- issue 18: shapes that leaked -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "pin",
+        "PIN",
+        "userPin",
+        "pin_code",
+        "pwd",
+        "db.pwd",
+        "ssn",
+        "SSN",
+        "session",
+        "sessionId",
+        "cvv",
+        "otp",
+    ],
+)
+def test_short_secret_names_match_whole_words(key: str) -> None:
+    assert log.is_secret_key(key)
+
+
+@pytest.mark.parametrize("key", ["shipping", "mapping", "spinner", "classname", "topic", "typing", "opinion"])
+def test_short_secret_names_do_not_match_inside_other_words(key: str) -> None:
+    assert not log.is_secret_key(key)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("redis://:pw@cache:6379/0", f"redis://:{log.REDACTED}@cache:6379/0"),
+        ("https://ghtoken@github.com/o/r.git", f"https://{log.REDACTED}@github.com/o/r.git"),
+        ("https://host:8443/x?email=a@b.example", "https://host:8443/x?email=a@b.example"),
+        ("GET /cb?code=abc&state=s1 HTTP/1.1", f"GET /cb?code={log.REDACTED}&state=s1 HTTP/1.1"),
+        ("Cookie: theme=dark; sid=s3cr3t", f"Cookie: {log.REDACTED}"),
+        ("Set-Cookie: sid=s3cr3t; Path=/; HttpOnly", f"Set-Cookie: {log.REDACTED}"),
+        (
+            "[(b'Set-Cookie', b'sid=x'), (b'Vary', b'Accept')]",
+            f"[(b'Set-Cookie', b'{log.REDACTED}'), (b'Vary', b'Accept')]",
+        ),
+        ("pin=1234 shipping: 3 days", f"pin={log.REDACTED} shipping: 3 days"),
+        ("Authorization: Bearer abc", f"Authorization: {log.REDACTED}"),
+    ],
+)
+def test_redact_text_shapes_of_issue_18(text: str, expected: str) -> None:
+    assert log.redact_text(text) == expected
+
+
+# Example shapes of gitleaks' rules (github-pat, github-fine-grained-pat, slack-bot-token,
+# slack-user-token, slack-legacy-workspace-token, stripe-access-token, aws-access-token, private-key).
+_WELL_KNOWN = [
+    "ghp_" + "a1B2c3D4e5" * 3 + "f6G7h8",
+    "gho_" + "Z" * 36,
+    "github_pat_" + "11ABCDEFG0" * 8 + "xy",
+    "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+    "xoxp-1234567890-1234567890-1234567890-" + "a" * 32,
+    "xoxa-2-abcdefgh12345678",
+    "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc",
+    "rk_prod_" + "0123456789abcdefABCDEF",
+    "AKIAIOSFODNN7EXAMPLE",
+    "ASIAY34FZKBOKMUTVV7A",
+    "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----",
+    "-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5oOHGXSc3",  # cut short, escaped
+]
+
+
+@pytest.mark.parametrize("token", _WELL_KNOWN)
+def test_well_known_token_formats_in_free_text(token: str) -> None:
+    out = log.redact_text(f"config says {token} end")
+    assert out.startswith("config says [REDACTED]")
+    assert token not in out
+    assert token[-12:] not in out
+
+
+def test_aws_secret_access_key_beside_its_key_id() -> None:
+    secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"  # AWS's documented example pair
+    out = log.redact_text(f"creds AKIAIOSFODNN7EXAMPLE {secret}")
+    assert out == f"creds {log.REDACTED} {log.REDACTED}"
+    assert log.redact_text(f"sha1 {'a' * 40}") == f"sha1 {'a' * 40}"  # no key id: a digest stays
+
+
+def test_objects_hide_what_their_repr_hides() -> None:
+    import dataclasses
+    from typing import NamedTuple
+
+    import pydantic
+
+    @dataclasses.dataclass
+    class Holder:
+        kind: str
+        value: str = dataclasses.field(repr=False)
+
+    class Pair(NamedTuple):
+        user: str
+        password: str
+
+    class Model(pydantic.BaseModel):
+        name: str
+        key: pydantic.SecretStr
+        dsn: str = pydantic.Field(repr=False)
+
+    assert CANARY not in repr(Holder("b", CANARY))  # the outside reference: what repr() shows
+    assert log.redact(Holder("b", CANARY)) == {"kind": "b", "value": log.REDACTED}
+    assert log.redact(Pair("u", CANARY)) == {"user": "u", "password": log.REDACTED}
+    assert log.redact(Model(name="n", key=pydantic.SecretStr(CANARY), dsn=CANARY)) == {
+        "name": "n",
+        "key": log.REDACTED,
+        "dsn": log.REDACTED,
+    }
+    assert log.redact([(b"Authorization", b"Basic x"), (b"Accept", b"*/*")]) == [
+        ["Authorization", log.REDACTED],
+        ["Accept", "*/*"],
+    ]
+    assert log.redact({b"Cookie": b"a=1"}) == {"Cookie": log.REDACTED}

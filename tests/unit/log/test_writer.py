@@ -53,7 +53,7 @@ def test_a_blocked_stream_does_not_block_the_caller_and_drops_are_counted() -> N
     def caller() -> None:
         for i in range(20):
             logger.info("more", i=i)
-        logging.getLogger("httpx").info("library line")
+        logging.getLogger("some_library").info("library line")
         done.set()
 
     threading.Thread(target=caller, daemon=True).start()
@@ -122,7 +122,7 @@ def test_configure_twice_does_not_duplicate_lines() -> None:
     log.configure(stream=first, asynchronous=False)
     log.configure(stream=second, asynchronous=False)
     log.get_logger("a").info("app")
-    logging.getLogger("httpx").info("lib")
+    logging.getLogger("some_library").info("lib")
     assert first.getvalue() == ""
     assert second.getvalue().count("\n") == 2
 
