@@ -117,22 +117,15 @@ class KafkaConsumer(Session):
         self.dead_lettered = 0
 
     @classmethod
-    def from_settings(
-        cls, settings: KafkaSettings, *, topics: Sequence[str] | str, **options: Any
-    ) -> KafkaConsumer:
-        group = options.pop("group_id", settings.group_id)
-        if not group:
+    def from_settings(cls, settings: KafkaSettings, **overrides: Any) -> KafkaConsumer:
+        """A consumer configured by :class:`KafkaSettings` (``VF_KAFKA_*``); keywords override any
+        setting (``topics=``, ``group_id=``, ``client_id=``...) or add constructor options."""
+        kwargs = {**settings.consumer_kwargs(), **overrides}
+        if not kwargs.get("topics"):
+            raise ConfigurationError("no topics: pass topics= or set VF_KAFKA_TOPIC")
+        if not kwargs.get("group_id"):
             raise ConfigurationError("no group id: pass group_id= or set VF_KAFKA_GROUP_ID")
-        return cls(
-            brokers=settings.broker_list,
-            topics=topics,
-            group_id=group,
-            registry_url=settings.registry_url,
-            client_id=settings.client_id,
-            dead_letter_topic=options.pop("dead_letter_topic", settings.dead_letter_topic),
-            ssl=options.pop("ssl", settings.ssl_config()),
-            **options,
-        )
+        return cls(**kwargs)
 
     # -- lifecycle --------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import datetime
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["Check", "compile_check"]
+__all__ = ["Check", "UnknownFields", "compile_check", "compile_unknown_fields"]
 
 Check = Callable[[Any], bool]
 
@@ -135,3 +135,96 @@ def _map(values: Check | None) -> Check:
     if values is None:
         return lambda v: isinstance(v, Mapping)
     return lambda v: isinstance(v, Mapping) and all(map(values, v.values()))
+
+
+UnknownFields = Callable[[Any, str], list[tuple[str, frozenset[str]]]]
+"""``check(datum, prefix)``: the dotted paths of the keys of ``datum`` that no record field of the
+schema names (fastavro's writer drops them silently), each with the field names known there."""
+
+
+def compile_unknown_fields(parsed: Any) -> UnknownFields:
+    """A function listing the keys of a datum that are not fields of the (nested) records."""
+    named: dict[str, Any] = parsed.get("__named_schemas", {}) if isinstance(parsed, dict) else {}
+    return _unknown(parsed, named, {}) or _no_unknown
+
+
+def _no_unknown(v: Any, prefix: str) -> list[tuple[str, frozenset[str]]]:
+    return []
+
+
+def _unknown(
+    schema: Any, named: dict[str, Any], built: dict[str, UnknownFields | None]
+) -> UnknownFields | None:
+    if isinstance(schema, str):
+        return _unknown_named(schema, named, built) if schema in named else None
+    if isinstance(schema, list):
+        return _unknown_union([c for c in (_unknown(b, named, built) for b in schema) if c is not None])
+    if not isinstance(schema, dict):
+        return None
+    kind = schema.get("type")
+    if kind in {"record", "error"} and schema.get("name") in named:
+        return _unknown_named(str(schema["name"]), named, built)
+    if kind == "array":
+        items = _unknown(schema["items"], named, built)
+        return None if items is None else _unknown_each(items, lambda v: enumerate(v) if _is_list(v) else ())
+    if kind == "map":
+        values = _unknown(schema["values"], named, built)
+        return None if values is None else _unknown_each(values, lambda v: _map_items(v))
+    return _unknown(kind, named, built) if isinstance(kind, str | dict | list) else None
+
+
+def _is_list(v: Any) -> bool:
+    return type(v) is list or type(v) is tuple
+
+
+def _map_items(v: Any) -> Any:
+    return v.items() if isinstance(v, Mapping) else ()
+
+
+def _unknown_each(inner: UnknownFields, entries: Callable[[Any], Any]) -> UnknownFields:
+    def check(v: Any, prefix: str) -> list[tuple[str, frozenset[str]]]:
+        return [found for key, item in entries(v) for found in inner(item, f"{prefix}{key}.")]
+
+    return check
+
+
+def _unknown_union(branches: list[UnknownFields]) -> UnknownFields | None:
+    if not branches:
+        return None
+    if len(branches) == 1:
+        return branches[0]
+
+    def check(v: Any, prefix: str) -> list[tuple[str, frozenset[str]]]:
+        results = [branch(v, prefix) for branch in branches]  # the branch it fits best
+        return min(results, key=len)
+
+    return check
+
+
+def _unknown_named(
+    name: str, named: dict[str, Any], built: dict[str, UnknownFields | None]
+) -> UnknownFields | None:
+    if name in built:
+        return built[name]
+    schema = named[name]
+    if schema.get("type") not in {"record", "error"}:
+        built[name] = None
+        return None
+    holder: list[UnknownFields] = []
+    built[name] = lambda v, prefix: holder[0](v, prefix)  # recursive types refer to themselves
+    names = frozenset(f["name"] for f in schema.get("fields", []))
+    nested = [(f["name"], c) for f in schema.get("fields", []) if (c := _unknown(f["type"], named, built))]
+
+    def check(v: Any, prefix: str) -> list[tuple[str, frozenset[str]]]:
+        if not isinstance(v, Mapping):
+            return []  # not a record at all: the validation says so
+        out = [] if v.keys() <= names else [(f"{prefix}{k}", names) for k in v if k not in names]
+        for field_name, inner in nested:
+            item = v.get(field_name)
+            if item is not None:
+                out.extend(inner(item, f"{prefix}{field_name}."))
+        return out
+
+    holder.append(check)
+    built[name] = check
+    return check

@@ -8,6 +8,7 @@ schema id is the latest version of ``<topic>-value``, cached for ``cache_ttl`` s
 from __future__ import annotations
 
 import asyncio
+import difflib
 import inspect
 import io
 import json
@@ -26,7 +27,7 @@ from verifiedfan.kafka._errors import (
     RegistryUnavailableError,
     SchemaValidationError,
 )
-from verifiedfan.kafka._fastcheck import Check, compile_check
+from verifiedfan.kafka._fastcheck import Check, UnknownFields, compile_check, compile_unknown_fields
 from verifiedfan.kafka._registry import SchemaRegistryClient
 
 __all__ = [
@@ -168,8 +169,10 @@ class AvroFormatter:
 
     Encoding uses the latest version of ``subject`` (default ``<topic>-value``), re-fetched after
     ``cache_ttl`` seconds (a stale schema is kept, with a warning, if the registry is down then).
-    Every value of a batch is validated before any is returned. Decoding fetches the writer's schema
-    by id; with ``reader_schema`` the value is resolved to it (defaults filled, new fields dropped).
+    Every value of a batch is validated before any is returned; a key that no field of the schema
+    names is refused too (fastavro would silently drop it: a misspelt optional field would vanish),
+    unless ``allow_unknown_fields=True``. Decoding fetches the writer's schema by id; with
+    ``reader_schema`` the value is resolved to it (defaults filled, new fields dropped).
     """
 
     def __init__(
@@ -180,8 +183,10 @@ class AvroFormatter:
         cache_ttl: float = 300.0,
         reader_schema: str | dict[str, Any] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        allow_unknown_fields: bool = False,
     ) -> None:
         self.registry = registry
+        self.allow_unknown_fields = allow_unknown_fields
         self.subject = subject
         self.cache_ttl = cache_ttl
         self._clock = clock
@@ -189,6 +194,7 @@ class AvroFormatter:
         self._locks: dict[str, asyncio.Lock] = {}
         self._writers: dict[int, Any] = {}
         self._checks: dict[int, Check] = {}
+        self._unknown: dict[int, UnknownFields] = {}
         self._reader = None if reader_schema is None else parse_avro_schema(reader_schema)
         self._fastavro = require("fastavro", "kafka")
         validation = require("fastavro.validation", "kafka")
@@ -235,6 +241,11 @@ class AvroFormatter:
         writer = self._fastavro.schemaless_writer
         validate = self._validate
         fast_check = self._checks.get(schema_id) or self._checks.setdefault(schema_id, compile_check(parsed))
+        unknown = None
+        if not self.allow_unknown_fields:
+            unknown = self._unknown.get(schema_id) or self._unknown.setdefault(
+                schema_id, compile_unknown_fields(parsed)
+            )
         payloads: list[bytes] = []
         errors: list[FieldIssue] = []
         for index, value in enumerate(values):
@@ -242,6 +253,9 @@ class AvroFormatter:
             buf.write(header)
             if not fast_check(value) and not validate(value, parsed, raise_errors=False):
                 errors.extend(self._explain(index, value, parsed))
+                continue
+            if unknown is not None and (extra := unknown(value, "")):
+                errors.extend(_unknown_issues(index, extra))
                 continue
             try:
                 writer(buf, parsed, value)
@@ -265,9 +279,15 @@ class AvroFormatter:
             for item in getattr(exc, "errors", ()):
                 name = str(getattr(item, "field", "") or "").removeprefix(prefix)
                 datum = getattr(item, "datum", None)
-                wanted = _describe(getattr(item, "schema", None))
+                schema = getattr(item, "schema", None)
+                wanted = _describe(schema)
                 expected.setdefault(name, []).append(wanted)  # union branches: one entry each
-                found = "nothing (missing)" if datum is None else type(datum).__name__
+                if datum is None:
+                    found = "null" if _present(value, name) else "nothing (the field is missing)"
+                elif isinstance(schema, dict) and schema.get("type") == "enum" and isinstance(datum, str):
+                    found = "a str that is not one of the symbols"
+                else:
+                    found = type(datum).__name__
                 if isinstance(datum, int) and wanted in {"int", "long"}:
                     found = f"{found} out of range"
                 got[name] = found
@@ -297,10 +317,48 @@ class AvroFormatter:
 
 def _describe(schema: Any) -> str:
     if isinstance(schema, dict):
+        if schema.get("type") == "enum":
+            symbols = ", ".join(repr(s) for s in schema.get("symbols", ()))
+            return f"enum {str(schema.get('name')).rpartition('.')[2]} (one of {symbols})"
         return str(schema.get("name") or schema.get("type"))
     if isinstance(schema, list):
         return " | ".join(_describe(s) for s in schema)
     return str(schema)
+
+
+def _present(value: Any, path: str) -> bool:
+    """Whether ``path`` names a key present in ``value`` (whatever its value). fastavro names a field
+    of a nested record ``<record full name>.<field>``: that one is looked for anywhere in ``value``."""
+    found: Any = value
+    for part in path.split(".") if path else ():
+        if not isinstance(found, dict) or part not in found:
+            return "." in path and _holds_key(value, path.rpartition(".")[2])
+        found = found[part]
+    return True
+
+
+def _holds_key(value: Any, key: str) -> bool:
+    if isinstance(value, dict):
+        return key in value or any(_holds_key(v, key) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds_key(v, key) for v in value)
+    return False
+
+
+def _unknown_issues(index: int, found: list[tuple[str, frozenset[str]]]) -> list[FieldIssue]:
+    issues = []
+    for path, known in found:
+        close = difflib.get_close_matches(path.rpartition(".")[2], sorted(known), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        issues.append(
+            FieldIssue(
+                index,
+                path,
+                f"unknown field, not in the schema{hint}; pass allow_unknown_fields=True to drop "
+                "unknown fields instead of refusing them",
+            )
+        )
+    return issues
 
 
 def _summary(errors: Sequence[FieldIssue], where: str = "") -> str:

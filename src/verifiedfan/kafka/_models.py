@@ -152,6 +152,30 @@ class KafkaSettings(VFSettings):
     ssl_cert: str | None = None
     ssl_key: SecretStr | None = None
 
+    def producer_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments of :class:`~verifiedfan.kafka.Kafka` these settings give."""
+        return {
+            "brokers": self.broker_list,
+            "topic": self.topic,
+            "registry_url": self.registry_url,
+            "client_id": self.client_id,
+            "ssl": self.ssl_config(),
+            "schema_cache_ttl": self.schema_cache_ttl,
+            "delivery_timeout": self.delivery_timeout,
+        }
+
+    def consumer_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments of :class:`~verifiedfan.kafka.KafkaConsumer` these settings give."""
+        return {
+            "brokers": self.broker_list,
+            "topics": self.topic,
+            "group_id": self.group_id,
+            "registry_url": self.registry_url,
+            "client_id": self.client_id,
+            "ssl": self.ssl_config(),
+            "dead_letter_topic": self.dead_letter_topic,
+        }
+
     @property
     def broker_list(self) -> list[str]:
         return [b.strip() for b in self.brokers.split(",") if b.strip()]

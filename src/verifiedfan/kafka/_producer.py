@@ -58,6 +58,8 @@ class Kafka(Session):
     :mod:`verifiedfan.testing.kafka` plugs in here). ``headers_hook`` is called once per batch to add
     headers (default: correlation id and W3C trace context); ``None`` disables it. ``instrument``
     (optional) wraps each batch: ``await instrument(topic, count, call)`` must return ``await call()``.
+    A value with a key that no field of the Avro schema names is refused (a misspelt field would
+    otherwise be dropped silently); ``allow_unknown_fields=True`` drops such keys instead.
     """
 
     def __init__(
@@ -78,13 +80,14 @@ class Kafka(Session):
         registry: SchemaRegistryClient | None = None,
         producer_factory: Callable[[dict[str, Any]], Any] | None = None,
         check_topic: bool = True,
+        allow_unknown_fields: bool = False,
     ) -> None:
         self.topic = validate_topic_name(topic)
         super().__init__(brokers=brokers, client_id=client_id, ssl=ssl)
         if registry is None and registry_url:
             registry = SchemaRegistryClient(url=registry_url, retry=retry)
         self.registry = registry
-        self.formatter = self._pick_formatter(formatter, registry, schema_cache_ttl)
+        self.formatter = self._pick_formatter(formatter, registry, schema_cache_ttl, allow_unknown_fields)
         if delivery_timeout <= 0:
             raise ConfigurationError("delivery_timeout must be positive")
         self.delivery_timeout = delivery_timeout
@@ -107,11 +110,12 @@ class Kafka(Session):
         formatter: Formatter | Callable[[Any], Any] | None,
         registry: SchemaRegistryClient | None,
         ttl: float,
+        allow_unknown_fields: bool,
     ) -> Formatter:
         if formatter is None:
             if registry is None:
                 raise ConfigurationError("the Avro formatter needs registry_url (or pass formatter=)")
-            return AvroFormatter(registry, cache_ttl=ttl)
+            return AvroFormatter(registry, cache_ttl=ttl, allow_unknown_fields=allow_unknown_fields)
         if isinstance(formatter, Formatter):
             return formatter
         if callable(formatter):
@@ -119,21 +123,13 @@ class Kafka(Session):
         raise ConfigurationError(f"formatter must be a Formatter or a callable, not {type(formatter)}")
 
     @classmethod
-    def from_settings(cls, settings: KafkaSettings, *, topic: str | None = None, **options: Any) -> Kafka:
-        """A client configured from :class:`KafkaSettings` (``topic`` overrides ``settings.topic``)."""
-        chosen = topic or settings.topic
-        if not chosen:
+    def from_settings(cls, settings: KafkaSettings, **overrides: Any) -> Kafka:
+        """A producer configured by :class:`KafkaSettings` (``VF_KAFKA_*``); keywords override any
+        setting (``topic=``, ``client_id=``...) or add constructor options (``formatter=``...)."""
+        kwargs = {**settings.producer_kwargs(), **overrides}
+        if not kwargs.get("topic"):
             raise ConfigurationError("no topic: pass topic= or set VF_KAFKA_TOPIC")
-        return cls(
-            brokers=settings.broker_list,
-            topic=chosen,
-            registry_url=settings.registry_url,
-            client_id=settings.client_id,
-            ssl=options.pop("ssl", settings.ssl_config()),
-            schema_cache_ttl=settings.schema_cache_ttl,
-            delivery_timeout=settings.delivery_timeout,
-            **options,
-        )
+        return cls(**kwargs)
 
     # -- lifecycle --------------------------------------------------------------------------------
 

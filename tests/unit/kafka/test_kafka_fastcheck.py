@@ -9,7 +9,7 @@ from fastavro.validation import validate
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from verifiedfan.kafka._fastcheck import compile_check
+from verifiedfan.kafka._fastcheck import compile_check, compile_unknown_fields
 
 SCHEMA = fastavro.parse_schema(
     {
@@ -116,3 +116,12 @@ def test_timestamps_accept_ints_and_datetimes_and_unknown_logical_types_fall_bac
     assert logical({"t": datetime.datetime.now(datetime.UTC)})
     assert not logical({"t": 1.5})
     assert not logical({"t": 1, "d": b"x"})  # decimal: fastavro's validate decides
+
+
+def test_unknown_fields_are_found_in_recursive_records_with_their_path() -> None:
+    unknown = compile_unknown_fields(SCHEMA)
+    assert unknown(valid(next=valid(s="x")), "") == []
+    found = unknown(valid(zz=1, next=valid(next=valid(yy=2))), "")
+    assert [path for path, _ in found] == ["zz", "next.next.yy"]
+    assert "next" in found[0][1]  # the names known there, for a suggestion
+    assert unknown("not a record", "") == []

@@ -154,3 +154,85 @@ async def test_callable_formatter_accepts_sync_and_async_functions() -> None:
 async def test_callable_formatter_must_return_bytes() -> None:
     with pytest.raises(SchemaValidationError, match="returned str"):
         await CallableFormatter(str).encode_many([1], topic="t")
+
+
+NESTED = {
+    **V1,
+    "fields": [
+        *V1["fields"],
+        {
+            "name": "addr",
+            "type": [
+                "null",
+                {"type": "record", "name": "Addr", "fields": [{"name": "city", "type": "string"}]},
+            ],
+            "default": None,
+        },
+        {
+            "name": "tags",
+            "type": {
+                "type": "array",
+                "items": {"type": "record", "name": "Tag", "fields": [{"name": "k", "type": "string"}]},
+            },
+            "default": [],
+        },
+    ],
+}
+
+
+async def nested(registry: FakeSchemaRegistry, **options: object) -> AvroFormatter:
+    client = registry.client()
+    await client.register("t-value", NESTED)
+    return AvroFormatter(client, **options)  # type: ignore[arg-type]
+
+
+async def test_a_wrong_enum_symbol_names_the_allowed_symbols(registry: FakeSchemaRegistry) -> None:
+    formatter = await avro(registry)
+    with pytest.raises(SchemaValidationError) as info:
+        await formatter.encode_many([event(method="PHONE")], topic="t")
+    assert "method: expected enum Method (one of 'SMS', 'EMAIL'), got a str that is not one" in str(
+        info.value
+    )
+    assert "PHONE" not in str(info.value)  # values never reach the message
+
+
+async def test_none_is_called_null_and_a_missing_field_missing(registry: FakeSchemaRegistry) -> None:
+    formatter = await nested(registry)
+    with pytest.raises(SchemaValidationError, match=r"userId: expected string, got null \["):
+        await formatter.encode_many([event(userId=None)], topic="t")
+    with pytest.raises(
+        SchemaValidationError, match=r"artistId: expected string, got nothing \(the field is missing\)"
+    ):
+        await formatter.encode_many([{"userId": "u", "method": "SMS"}], topic="t")
+    with pytest.raises(SchemaValidationError, match=r"Addr.city: expected string, got null \["):
+        await formatter.encode_many([event(addr={"city": None})], topic="t")
+
+
+async def test_a_misspelt_field_is_refused_and_the_right_name_suggested(registry: FakeSchemaRegistry) -> None:
+    formatter = await nested(registry)
+    with pytest.raises(SchemaValidationError) as info:
+        await formatter.encode_many([event(), event(notes="hello")], topic="t")
+    assert info.value.indexes == (1,)
+    assert info.value.fields == ("notes",)
+    assert "message 1: notes: unknown field, not in the schema (did you mean 'note'?)" in str(info.value)
+    assert "allow_unknown_fields=True" in str(info.value)
+
+
+async def test_unknown_fields_of_nested_records_are_refused_with_their_path(
+    registry: FakeSchemaRegistry,
+) -> None:
+    formatter = await nested(registry)
+    values = [event(addr={"city": "x", "zip": "1"}), event(tags=[{"k": "a"}, {"k": "b", "v": "c"}])]
+    with pytest.raises(SchemaValidationError) as info:
+        await formatter.encode_many(values, topic="t")
+    assert info.value.fields == ("addr.zip", "tags.1.v")
+
+
+async def test_allow_unknown_fields_drops_them_as_fastavro_does(registry: FakeSchemaRegistry) -> None:
+    formatter = await nested(registry, allow_unknown_fields=True)
+    data = (
+        await formatter.encode_many([event(notes="hello", addr={"city": "x", "zip": "1"})], topic="t")
+    ).payloads[0]
+    decoded = (await formatter.decode(data, topic="t")).value
+    assert "notes" not in decoded
+    assert decoded["addr"] == {"city": "x"}

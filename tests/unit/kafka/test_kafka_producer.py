@@ -254,3 +254,20 @@ def test_from_settings_reads_the_kafka_settings(monkeypatch: pytest.MonkeyPatch)
 def test_from_settings_needs_a_topic() -> None:
     with pytest.raises(ConfigurationError, match="no topic"):
         Kafka.from_settings(KafkaSettings(brokers="b:1"))
+
+
+def test_from_settings_takes_any_setting_as_an_override() -> None:
+    from verifiedfan.kafka import KafkaConsumer
+
+    settings = KafkaSettings(brokers="b:1", topic="t", client_id="from-env")
+    kafka = Kafka.from_settings(settings, client_id="svc", topic="other", delivery_timeout=3.0)
+    assert (kafka.client_id, kafka.topic, kafka.delivery_timeout) == ("svc", "other", 3.0)
+    assert Kafka.from_settings(settings).client_id == "from-env"
+    consumer = KafkaConsumer.from_settings(
+        settings, client_id="svc", group_id="g", registry_url=None, formatter=JsonFormatter()
+    )
+    assert (consumer.client_id, consumer.topics, consumer.group_id) == ("svc", ["t"], "g")
+    with pytest.raises(ConfigurationError, match="no group id"):
+        KafkaConsumer.from_settings(settings)
+    with pytest.raises(ConfigurationError, match="no topics"):
+        KafkaConsumer.from_settings(KafkaSettings(brokers="b:1", group_id="g"))
