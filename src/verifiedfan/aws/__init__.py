@@ -9,6 +9,7 @@ aiobotocore is imported when a client is first created, not when this package is
 """
 
 from verifiedfan.aws._async.clients import AwsClients
+from verifiedfan.aws._async.s3 import S3
 from verifiedfan.aws._errors import (
     AwsAccessDeniedError,
     AwsBatchError,
@@ -35,6 +36,14 @@ from verifiedfan.aws._limits import (
     S3_MIN_PART_SIZE,
     S3_PRESIGN_MAX_SECONDS,
 )
+from verifiedfan.aws._s3_core import (
+    DeleteFailure,
+    DeleteResult,
+    ObjectInfo,
+    ObjectPage,
+    ObjectSummary,
+    UploadResult,
+)
 from verifiedfan.aws._settings import AwsSettings, RetryMode
 
 __all__ = [
@@ -45,6 +54,7 @@ __all__ = [
     "FIREHOSE",
     "INSTRUMENTED_OPERATIONS",
     "MAX_BATCH_SIZE",
+    "S3",
     "S3_DELETE",
     "S3_MAX_PARTS",
     "S3_MIN_PART_SIZE",
@@ -61,6 +71,12 @@ __all__ = [
     "AwsTimeoutError",
     "AwsValidationError",
     "ConditionalCheckFailedError",
+    "DeleteFailure",
+    "DeleteResult",
+    "ObjectInfo",
+    "ObjectPage",
+    "ObjectSummary",
     "RetryMode",
+    "UploadResult",
     "translate",
 ]

@@ -66,9 +66,15 @@ class AwsSettings(VFSettings):
             out["endpoint_url"] = self.endpoint_url
         return out
 
-    def config_kwargs(self) -> dict[str, Any]:
-        """The keywords of botocore's ``Config`` (aiobotocore's ``AioConfig`` takes the same)."""
+    def config_kwargs(self, service: str | None = None) -> dict[str, Any]:
+        """The keywords of botocore's ``Config`` (aiobotocore's ``AioConfig`` takes the same).
+
+        S3 always signs with SigV4 (``s3v4``): botocore would otherwise presign some URLs with the
+        legacy SigV2, whose expiry rules differ.
+        """
+        extra: dict[str, Any] = {"signature_version": "s3v4"} if service == "s3" else {}
         return {
+            **extra,
             "connect_timeout": self.connect_timeout,
             "read_timeout": self.read_timeout,
             "max_pool_connections": self.max_pool_connections,

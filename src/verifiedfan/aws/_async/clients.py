@@ -73,9 +73,9 @@ class AwsClients:
         """How many batch calls the helpers run at once (``AwsSettings.batch_concurrency``)."""
         return self.settings.batch_concurrency
 
-    def _config(self) -> Any:
+    def _config(self, service: str) -> Any:
         config_module = require("aiobotocore.config", "aws")
-        return config_module.AioConfig(**self.settings.config_kwargs())
+        return config_module.AioConfig(**self.settings.config_kwargs(service))
 
     async def client(self, service: str) -> Any:
         """The client of ``service`` (``"s3"``, ``"dynamodb"``...), created on first use."""
@@ -98,7 +98,7 @@ class AwsClients:
                 self._session = require("aiobotocore.session", "aws").get_session()
             try:
                 context = self._session.create_client(
-                    service, config=self._config(), **self.settings.client_kwargs()
+                    service, config=self._config(service), **self.settings.client_kwargs()
                 )
                 raw = await self._stack.enter_async_context(context)
             except AwsError:
