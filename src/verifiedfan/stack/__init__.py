@@ -2,8 +2,10 @@
 
 ``Stack`` installs (first use), starts, checks, stops and disturbs: Kafka (KRaft), a Confluent-
 compatible schema registry (Apicurio), Redis primary + replica, a MongoDB wire server (FerretDB),
-AWS (moto server) and an OTLP/HTTP receiver. Everything binds to 127.0.0.1. The ``vf stack`` command
-and the pytest plugin (``verifiedfan.testing.plugin``) are built on it::
+AWS (moto server), a local Lambda that runs real Python handlers (AWS's Runtime Interface
+Emulator with ``awslambdaric``, one per function, behind the Invoke API) and an OTLP/HTTP
+receiver. Everything binds to 127.0.0.1. The ``vf stack`` command and the pytest plugin
+(``verifiedfan.testing.plugin``) are built on it::
 
     from verifiedfan.stack import Stack, StackSettings
 
@@ -16,6 +18,7 @@ from verifiedfan.stack._connections import (
     AwsConnection,
     Connection,
     KafkaConnection,
+    LambdaConnection,
     MongoConnection,
     OtlpConnection,
     RedisConnection,
@@ -32,6 +35,7 @@ from verifiedfan.stack._errors import (
     StackStartError,
 )
 from verifiedfan.stack._install import Reporter
+from verifiedfan.stack._local_lambda import LocalFunction, LocalLambda
 from verifiedfan.stack._proc import ProcessRecord
 from verifiedfan.stack._results import ServerStatus, UpResult
 from verifiedfan.stack._settings import StackSettings
@@ -46,6 +50,9 @@ __all__ = [
     "AwsConnection",
     "Connection",
     "KafkaConnection",
+    "LambdaConnection",
+    "LocalFunction",
+    "LocalLambda",
     "MongoConnection",
     "OtlpConnection",
     "OtlpReceiver",

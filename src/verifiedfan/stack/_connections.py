@@ -11,6 +11,7 @@ __all__ = [
     "AwsConnection",
     "Connection",
     "KafkaConnection",
+    "LambdaConnection",
     "MongoConnection",
     "OtlpConnection",
     "RedisConnection",
@@ -67,6 +68,21 @@ class AwsConnection:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class LambdaConnection:
+    """The local Lambda (AWS's Runtime Interface Emulator behind the Invoke API).
+
+    Give ``endpoint_url`` to a Lambda client (boto3, aiobotocore, ``verifiedfan.aws.Lambda``);
+    deploy functions with :class:`verifiedfan.stack.LocalLambda`.
+    """
+
+    endpoint_url: str
+    region: str = "us-east-1"
+    access_key_id: str = "testing"
+    secret_access_key: str = "testing"  # noqa: S105 - the emulator checks no signature: not a secret
+    external: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class OtlpConnection:
     """An OTLP/HTTP receiver; ``endpoint`` is what ``OTEL_EXPORTER_OTLP_ENDPOINT`` takes."""
 
@@ -85,6 +101,7 @@ Connection = (
     | RedisConnection
     | MongoConnection
     | AwsConnection
+    | LambdaConnection
     | OtlpConnection
 )
 
@@ -98,6 +115,7 @@ class StackConnections:
     redis: RedisConnection
     mongo: MongoConnection
     aws: AwsConnection
+    lambda_: LambdaConnection
     otlp: OtlpConnection
 
 
@@ -126,6 +144,10 @@ def connections(settings: StackSettings) -> StackConnections:
             endpoint_url=s.aws_endpoint_url or f"http://{HOST}:{s.aws_port}",
             external=s.aws_endpoint_url is not None,
         ),
+        lambda_=LambdaConnection(
+            endpoint_url=s.lambda_endpoint_url or f"http://{HOST}:{s.lambda_port}",
+            external=s.lambda_endpoint_url is not None,
+        ),
         otlp=OtlpConnection(
             endpoint=s.otlp_endpoint or f"http://{HOST}:{s.otlp_port}",
             external=s.otlp_endpoint is not None,
@@ -136,7 +158,7 @@ def connections(settings: StackSettings) -> StackConnections:
 def connection_for(settings: StackSettings, name: str) -> Connection:
     """The connection settings of one server (``kafka``, ``schema-registry``, ``redis``...)."""
     conns = connections(settings)
-    attr = name.replace("-", "_")
+    attr = "lambda_" if name == "lambda" else name.replace("-", "_")
     if attr not in StackConnections.__dataclass_fields__:
         from verifiedfan.stack._errors import StackError
 
@@ -169,6 +191,7 @@ def render_env(settings: StackSettings) -> dict[str, str]:
         "VF_STACK_MONGO_URL": c.mongo.url,
         "VF_STACK_AWS_ENDPOINT_URL": c.aws.endpoint_url,
         "VF_STACK_OTLP_ENDPOINT": c.otlp.endpoint,
+        "VF_STACK_LAMBDA_ENDPOINT_URL": c.lambda_.endpoint_url,
         "AWS_ENDPOINT_URL": c.aws.endpoint_url,
         "AWS_ACCESS_KEY_ID": c.aws.access_key_id,
         "AWS_SECRET_ACCESS_KEY": c.aws.secret_access_key,

@@ -27,11 +27,13 @@ __all__ = [
     "install_ferretdb",
     "install_kafka",
     "install_redis",
+    "install_rie",
     "kafka_dir",
     "kafka_installed",
     "log_reporter",
     "redis_binary",
     "require_java",
+    "rie_binary",
 ]
 
 _log = logging.getLogger(__name__)
@@ -112,20 +114,23 @@ def _require_mvn(settings: StackSettings) -> str:
     return mvn
 
 
-def _require_go(settings: StackSettings) -> str:
+def _require_go(settings: StackSettings, minimum: str | None = None, *, purpose: str = "FerretDB") -> str:
     go = _which(settings.go)
+    want_text = minimum or VERSIONS["go-min"]
     hint = (
-        f"install Go {VERSIONS['go-min']}+ (https://go.dev/doc/install, or Debian's golang-1.24 backport) "
+        f"install Go {want_text}+ (https://go.dev/doc/install, or Debian's golang backports) "
         "or point VF_STACK_GO at a go binary"
     )
     if go is None:
-        raise StackPrerequisiteError(f"Go is needed to build FerretDB and was not found: {hint}")
+        raise StackPrerequisiteError(f"Go is needed to build {purpose} and was not found: {hint}")
     out = subprocess.run([go, "env", "GOVERSION"], capture_output=True, text=True, check=False).stdout
-    match = re.match(r"go(\d+)\.(\d+)", out.strip())
-    have = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
-    want = tuple(int(p) for p in VERSIONS["go-min"].split("."))
+    match = re.match(r"go(\d+)\.(\d+)(?:\.(\d+))?", out.strip())
+    have = (int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)) if match else (0, 0, 0)
+    want = tuple(int(p) for p in want_text.split("."))
     if have < want:
-        raise StackPrerequisiteError(f"Go {VERSIONS['go-min']}+ is needed, {go} is {out.strip()}: {hint}")
+        raise StackPrerequisiteError(
+            f"Go {want_text}+ is needed for {purpose}, {go} is {out.strip()}: {hint}"
+        )
     return go
 
 
@@ -296,6 +301,47 @@ def install_ferretdb(settings: StackSettings, report: Reporter) -> bool:
         )
         (module / ".complete").write_text(version)
         report("mongo", "installed")
+        return True
+
+
+def rie_binary(settings: StackSettings) -> Path:
+    return settings.home / f"lambda-rie-{VERSIONS['rie']}" / "bin" / "aws-lambda-rie"
+
+
+def install_rie(settings: StackSettings, report: Reporter) -> bool:
+    """AWS's Lambda Runtime Interface Emulator, built with Go from its module (static, no cgo)."""
+    binary = rie_binary(settings)
+    module = binary.parent.parent
+    if (module / ".complete").exists() and binary.exists():
+        return False
+    with _install_lock(settings, "lambda"):
+        if (module / ".complete").exists() and binary.exists():
+            return False
+        go = _require_go(settings, VERSIONS["go-min-rie"], purpose="the Lambda Runtime Interface Emulator")
+        version = VERSIONS["rie"]
+        shutil.rmtree(module, ignore_errors=True)
+        module.mkdir(parents=True)
+        env = {"GOTOOLCHAIN": "local", "CGO_ENABLED": "0", "GOFLAGS": "-mod=mod"}
+        path = "github.com/aws/aws-lambda-runtime-interface-emulator"
+        report("lambda", f"fetching the Lambda Runtime Interface Emulator {version} from the Go module proxy")
+        _run(
+            "lambda",
+            [go, "mod", "init", "local/verifiedfan-lambda-rie"],
+            settings=settings,
+            cwd=module,
+            env=env,
+        )
+        _run("lambda", [go, "get", f"{path}@{version}"], settings=settings, cwd=module, env=env)
+        report("lambda", "building aws-lambda-rie")
+        _run(
+            "lambda",
+            [go, "build", "-trimpath", "-o", str(binary), f"{path}/cmd/aws-lambda-rie"],
+            settings=settings,
+            cwd=module,
+            env=env,
+        )
+        (module / ".complete").write_text(version)
+        report("lambda", "installed")
         return True
 
 

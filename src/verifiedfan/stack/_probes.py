@@ -18,6 +18,7 @@ from verifiedfan._optional import require
 from verifiedfan.stack._connections import (
     AwsConnection,
     KafkaConnection,
+    LambdaConnection,
     MongoConnection,
     OtlpConnection,
     RedisConnection,
@@ -33,6 +34,7 @@ __all__ = [
     "port_open",
     "probe_aws",
     "probe_kafka",
+    "probe_lambda",
     "probe_mongo",
     "probe_otlp",
     "probe_redis",
@@ -198,6 +200,14 @@ def probe_otlp(conn: OtlpConnection, timeout: float) -> None:
         conn.traces_url, content=b"", headers={"Content-Type": "application/x-protobuf"}, timeout=timeout
     )
     resp.raise_for_status()
+
+
+def probe_lambda(conn: LambdaConnection, timeout: float) -> None:
+    """The local Lambda router's health endpoint (it lists the deployed functions)."""
+    resp = httpx.get(f"{conn.endpoint_url.rstrip('/')}/_vf/health", timeout=timeout)
+    resp.raise_for_status()
+    if "functions" not in resp.json():
+        raise ProbeError(f"{conn.endpoint_url} is not the local Lambda")
 
 
 def host_port(url: str) -> tuple[str, int]:

@@ -345,6 +345,44 @@ class Aws(Server):
         _probes.health_aws(connection_for(self.settings, self.name), timeout)  # type: ignore[arg-type]
 
 
+class Lambda(Server):
+    """The local Lambda: a router (``verifiedfan.stack._lambda``) that runs one RIE per function."""
+
+    name = "lambda"
+
+    def is_installed(self) -> bool:
+        return _install.rie_binary(self.settings).exists()
+
+    def install(self, report: _install.Reporter) -> bool:
+        if importlib.util.find_spec("awslambdaric") is None:
+            want = VERSIONS["awslambdaric-min"]
+            raise StackPrerequisiteError(
+                f'the Lambda runtime client is needed: pip install "awslambdaric>={want}" '
+                '(or "verifiedfan[aws]") into the Python that runs vf stack'
+            )
+        return _install.install_rie(self.settings, report)
+
+    def processes(self, run_dir: Path) -> list[ProcessSpec]:
+        port = self.settings.lambda_port
+        argv = (
+            sys.executable,
+            "-m",
+            "verifiedfan.stack._lambda",
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+            "--rie",
+            str(_install.rie_binary(self.settings)),
+            "--log-dir",
+            str(run_dir),
+        )
+        return [ProcessSpec(role="router", argv=argv, port=port)]
+
+    def probe(self, timeout: float) -> None:
+        _probes.probe_lambda(connection_for(self.settings, self.name), timeout)  # type: ignore[arg-type]
+
+
 class Otlp(Server):
     name = "otlp"
 
@@ -373,6 +411,7 @@ SERVERS: dict[str, Callable[[StackSettings], Server]] = {
     "redis": Redis,
     "mongo": Mongo,
     "aws": Aws,
+    "lambda": Lambda,
     "otlp": Otlp,
 }
 

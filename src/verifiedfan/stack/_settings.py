@@ -47,6 +47,7 @@ class StackSettings(VFSettings):
     mongo_port: int = _port("mongo")
     aws_port: int = _port("aws")
     otlp_port: int = _port("otlp")
+    lambda_port: int = _port("lambda")
 
     java: str = "java"
     mvn: str = "mvn"
@@ -62,6 +63,7 @@ class StackSettings(VFSettings):
     mongo_url: str | None = None
     aws_endpoint_url: str | None = None
     otlp_endpoint: str | None = None
+    lambda_endpoint_url: str | None = None
 
     ci: bool = Field(default=False, validation_alias=AliasChoices("VF_STACK_CI", "CI"))
 

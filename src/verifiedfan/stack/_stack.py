@@ -33,7 +33,7 @@ class Stack:
 
     State lives under ``settings.state_dir/<server>/`` (``state.json`` with PIDs and start times,
     logs, data). Every method takes server names (``kafka``, ``schema-registry``, ``redis``,
-    ``mongo``, ``aws``, ``otlp``); ``None`` means all of them.
+    ``mongo``, ``aws``, ``lambda``, ``otlp``); ``None`` means all of them.
     """
 
     def __init__(
@@ -181,6 +181,7 @@ class Stack:
             "mongo": (self.settings.mongo_port,),
             "aws": (self.settings.aws_port,),
             "otlp": (self.settings.otlp_port,),
+            "lambda": (self.settings.lambda_port,),
         }
         return conn_ports[srv.name] + srv.extra_ports()
 

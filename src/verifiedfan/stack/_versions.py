@@ -30,10 +30,16 @@ VERSIONS: Final[dict[str, str]] = {
     "java-min-registry": "21",
     # Minimum Go for FerretDB v1.24.x (its go.mod says `go 1.24`).
     "go-min": "1.24",
+    # AWS Lambda Runtime Interface Emulator (the Go module has no served tag: a pseudo-version).
+    "rie": "v0.0.0-20261030222936-bef5c4ba774d",
+    # Minimum Go for that emulator (its go.mod says `go 1.26.6`).
+    "go-min-rie": "1.26.6",
+    # The Lambda runtime client that runs Python handlers under the emulator (PyPI).
+    "awslambdaric-min": "3.0",
 }
 
 #: The servers, in the order they are listed and started.
-SERVER_NAMES: Final[tuple[str, ...]] = ("kafka", "schema-registry", "redis", "mongo", "aws", "otlp")
+SERVER_NAMES: Final[tuple[str, ...]] = ("kafka", "schema-registry", "redis", "mongo", "aws", "lambda", "otlp")
 
 #: Default ports: none clashes with the usual defaults (9092, 8081, 6379, 27017, 5000, 4318).
 DEFAULT_PORTS: Final[dict[str, int]] = {
@@ -46,4 +52,5 @@ DEFAULT_PORTS: Final[dict[str, int]] = {
     "mongo": 27018,
     "aws": 15000,
     "otlp": 14318,
+    "lambda": 19010,
 }

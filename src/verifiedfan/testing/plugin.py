@@ -6,13 +6,15 @@ session, only what it started itself), or uses the existing server that the ``VF
 environment variables point at (what ``vf stack env`` prints).
 
 Session fixtures (typed, frozen connection settings): ``vf_kafka``, ``vf_schema_registry``,
-``vf_redis``, ``vf_mongo``, ``vf_aws`` (and ``vf_aws_settings``), ``vf_otlp``; ``vf_stack`` is the
-:class:`~verifiedfan.stack.Stack` (fault helpers: ``restart``, ``paused``, ``kill_clients``).
+``vf_redis``, ``vf_mongo``, ``vf_aws`` (and ``vf_aws_settings``), ``vf_lambda``, ``vf_otlp``;
+``vf_stack`` is the :class:`~verifiedfan.stack.Stack` (fault helpers: ``restart``, ``paused``,
+``kill_clients``).
 
 Per-test isolation (cleaned up afterwards): ``vf_kafka_topic`` (a new topic), ``vf_redis_prefix``
 (a key prefix; its keys are deleted), ``vf_mongo_db`` (a database, dropped), ``vf_s3_bucket`` (a
 bucket, emptied and deleted), ``vf_dynamodb_table`` (a table, deleted), ``vf_secret`` (a secret,
-deleted), ``vf_otlp_receiver`` (a client of the receiver's span API).
+deleted), ``vf_lambda_function`` (a factory that deploys a Python handler to the local Lambda;
+removed afterwards), ``vf_otlp_receiver`` (a client of the receiver's span API).
 
 When a server cannot be started, the test fails under ``CI=true`` and is skipped (with the reason)
 otherwise. A test using a server fixture gets the ``integration`` marker and the server's marker.
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
         AwsConnection,
         Connection,
         KafkaConnection,
+        LambdaConnection,
+        LocalFunction,
         MongoConnection,
         OtlpConnection,
         OtlpReceiver,
@@ -47,7 +51,7 @@ if TYPE_CHECKING:
         StackSettings,
     )
 
-__all__ = ["StackSession", "unavailable_outcome"]
+__all__ = ["LambdaDeployer", "StackSession", "unavailable_outcome"]
 
 #: fixture -> (server, marker)
 _SERVER_FIXTURES: dict[str, tuple[str, str]] = {
@@ -56,6 +60,7 @@ _SERVER_FIXTURES: dict[str, tuple[str, str]] = {
     "vf_redis": ("redis", "redis"),
     "vf_mongo": ("mongo", "mongo"),
     "vf_aws": ("aws", "aws"),
+    "vf_lambda": ("lambda", "aws_lambda"),
     "vf_otlp": ("otlp", "otlp"),
 }
 _MARKERS = {
@@ -65,6 +70,7 @@ _MARKERS = {
     "mongo": "needs the MongoDB wire server (FerretDB)",
     "aws": "needs the AWS emulator (moto server)",
     "otlp": "needs the OTLP receiver",
+    "aws_lambda": "needs the local Lambda (Runtime Interface Emulator)",
 }
 
 
@@ -225,6 +231,12 @@ def vf_aws(vf_stack_session: StackSession) -> AwsConnection:
 
 
 @pytest.fixture(scope="session")
+def vf_lambda(vf_stack_session: StackSession) -> LambdaConnection:
+    """The running local Lambda (the Invoke API at ``endpoint_url``)."""
+    return vf_stack_session.require("lambda")  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="session")
 def vf_otlp(vf_stack_session: StackSession) -> OtlpConnection:
     """A running OTLP/HTTP receiver."""
     return vf_stack_session.require("otlp")  # type: ignore[return-value]
@@ -377,6 +389,55 @@ def vf_secret(vf_aws: AwsConnection) -> Iterator[str]:
     finally:
         sm.delete_secret(SecretId=name, ForceDeleteWithoutRecovery=True)
         sm.close()
+
+
+class LambdaDeployer:
+    """``vf_lambda_function(path, handler=..., environment=..., timeout=...)``: deploys, returns a
+    :class:`~verifiedfan.stack.LocalFunction`; every function deployed is removed after the test."""
+
+    def __init__(self, connection: LambdaConnection) -> None:
+        from verifiedfan.stack import LocalLambda
+
+        self.connection = connection
+        self.client = LocalLambda(connection)
+        self.deployed: list[str] = []
+
+    def __call__(
+        self,
+        path: Any,
+        *,
+        handler: str | None = None,
+        name: str | None = None,
+        environment: dict[str, str] | None = None,
+        timeout: int = 30,
+    ) -> LocalFunction:
+        fn = self.client.deploy(
+            name or _unique("test"), path, handler=handler, environment=environment, timeout=timeout
+        )
+        self.deployed.append(fn.name)
+        return fn
+
+    def close(self) -> None:
+        import contextlib
+
+        from verifiedfan.stack import StackError
+
+        try:
+            for name in self.deployed:
+                with contextlib.suppress(StackError):  # already removed by the test
+                    self.client.remove(name)
+        finally:
+            self.client.close()
+
+
+@pytest.fixture
+def vf_lambda_function(vf_lambda: LambdaConnection) -> Iterator[LambdaDeployer]:
+    """A factory that deploys a handler file (or code dir) to the local Lambda; removed afterwards."""
+    deployer = LambdaDeployer(vf_lambda)
+    try:
+        yield deployer
+    finally:
+        deployer.close()
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ def test_status_json_of_a_stopped_stack() -> None:
     result = runner.invoke(app, ["status", "--json"])
     rows = json.loads(result.stdout)
     assert [(r["name"], r["state"], r["healthy"]) for r in rows] == [
-        (n, "stopped", False) for n in ("kafka", "schema-registry", "redis", "mongo", "aws", "otlp")
+        (n, "stopped", False) for n in ("kafka", "schema-registry", "redis", "mongo", "aws", "lambda", "otlp")
     ]
 
 
