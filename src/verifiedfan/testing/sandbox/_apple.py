@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from verifiedfan._optional import require
-from verifiedfan.testing.sandbox._base import Faults, SandboxApp, dumps, json_response
 from verifiedfan.testing.sandbox._catalog import Catalog, SeedUser
-from verifiedfan.testing.sandbox._http import Request, Response
+from verifiedfan.testing.sandbox._faults import Faults
+from verifiedfan.testing.sandbox._http import Request, Response, dumps
+from verifiedfan.testing.sandbox._music import MusicApp
+from verifiedfan.testing.sandbox._routing import route
 
 __all__ = ["AppleDeveloperKey", "AppleMusicApp"]
 
@@ -42,10 +44,11 @@ def generate_developer_key(*, team_id: str = "SANDBOXTM1", key_id: str = "SANDBO
     return AppleDeveloperKey(team_id=team_id, key_id=key_id, private_key=pem)
 
 
-class AppleMusicApp(SandboxApp):
+class AppleMusicApp(MusicApp):
     """The Apple Music API of the sandbox."""
 
     kind = "apple_music"
+    realm = "Apple Music"
 
     def __init__(
         self,
@@ -53,15 +56,17 @@ class AppleMusicApp(SandboxApp):
         seed: int = 7,
         faults: Faults | None = None,
         catalog: Catalog | None = None,
-        developer_key: AppleDeveloperKey | None = None,
+        developer_key: dict[str, str] | AppleDeveloperKey | None = None,
     ) -> None:
         super().__init__(seed=seed, faults=faults, catalog=catalog)
+        if isinstance(developer_key, dict):
+            developer_key = AppleDeveloperKey(**developer_key)
         self.developer_key = developer_key or generate_developer_key()
         serialization = require("cryptography.hazmat.primitives.serialization", "jwt")
         private = serialization.load_pem_private_key(self.developer_key.private_key.encode(), password=None)
         self._public_key = private.public_key()
         self._jwt = require("jwt", "jwt")
-        self._verified: dict[str, float] = {}
+        self._verified: dict[str, tuple[float, str]] = {}  # token -> (exp, app key)
         self._song_json: dict[int, bytes] = {}
         self._library_song_json: dict[int, bytes] = {}
 
@@ -72,7 +77,7 @@ class AppleMusicApp(SandboxApp):
             "developer_key": {"team_id": key.team_id, "key_id": key.key_id, "private_key": key.private_key},
         }
 
-    def error_body(self, status: int, message: str) -> Response:
+    def error(self, status: int, message: str, *, headers: list[tuple[str, str]] | None = None) -> Response:
         titles = {
             401: "Unauthenticated",
             403: "Forbidden",
@@ -86,7 +91,13 @@ class AppleMusicApp(SandboxApp):
             "status": str(status),
             "code": f"{status}00",
         }
-        return json_response(status, {"errors": [error]})
+        return Response.json({"errors": [error]}, status, headers)
+
+    def app_key(self, request: Request) -> str | None:
+        """An Apple app is its developer key: ``team id/key id`` of a verified developer token."""
+        auth = request.headers.get("authorization", "")
+        entry = self._verified.get(auth[7:].strip()) if auth[:7] == "Bearer " else None
+        return entry[1] if entry is not None else None
 
     # -- auth -------------------------------------------------------------------------------------
     def _developer_ok(self, request: Request) -> bool:
@@ -94,9 +105,9 @@ class AppleMusicApp(SandboxApp):
         if not auth.startswith("Bearer "):
             return False
         token = auth[7:].strip()
-        exp = self._verified.get(token)
-        if exp is not None:
-            return exp > time.time()
+        cached = self._verified.get(token)
+        if cached is not None:
+            return cached[0] > time.time()
         jwt = self._jwt
         try:
             header = jwt.get_unverified_header(token)
@@ -113,20 +124,20 @@ class AppleMusicApp(SandboxApp):
             return False
         if len(self._verified) > 10_000:
             self._verified.clear()
-        self._verified[token] = float(claims["exp"])
+        self._verified[token] = (float(claims["exp"]), f"{claims['iss']}/{header.get('kid')}")
         return True
 
     def _user(self, request: Request) -> SeedUser | Response:
         if not self._developer_ok(request):
             self.counters["developer_token_rejected"] += 1
-            return self.error_body(401, "Invalid or expired developer token")
+            return self.challenge("Invalid or expired developer token")
         token = request.headers.get("music-user-token", "")
-        user_id, reason = self.check_access(token) if token else (None, "missing")
-        if user_id is None:
+        grant, reason = self.tokens.check(token) if token else (None, "missing")
+        if grant is None:
             self.counters["user_token_rejected"] += 1
-            return self.error_body(403, f"Music user token {reason}")
-        user = self.catalog.user(user_id)
-        return user if user is not None else self.error_body(403, "Music user token invalid")
+            return self.error(403, f"Music user token {reason}")
+        user = self.catalog.user(grant.subject)
+        return user if user is not None else self.error(403, "Music user token invalid")
 
     # -- JSON ---------------------------------------------------------------------------------------
     def _library_song(self, index: int, added: str) -> bytes:
@@ -205,9 +216,9 @@ class AppleMusicApp(SandboxApp):
     def _library_artist(self, artist_index: int, include_catalog: bool) -> bytes:
         artist = self.catalog.artists[artist_index]
         body: dict[str, Any] = {
-            "id": f"r.{artist.spotify_id[:10]}",
+            "id": artist.apple_library_id,
             "type": "library-artists",
-            "href": f"/v1/me/library/artists/r.{artist.spotify_id[:10]}",
+            "href": f"/v1/me/library/artists/{artist.apple_library_id}",
             "attributes": {"name": artist.name},
         }
         if include_catalog:
@@ -241,52 +252,66 @@ class AppleMusicApp(SandboxApp):
         body = b'{"data":[' + b",".join(items) + f']{nxt},"meta":{{"total":{total}}}}}'.encode()
         return Response(200, body)
 
-    def route(self, request: Request) -> Response:
-        if request.method != "GET":
-            return self.error_body(405, "Method not allowed")
-        found = self._user(request)
+    @route("GET", "/v1/me/storefront")
+    def storefront(self, request: Request) -> Response:
+        user = self._user(request)
+        if isinstance(user, Response):
+            return user
+        sf = user.country.lower()
+        attributes = {
+            "name": _STOREFRONTS.get(user.country, user.country),
+            "defaultLanguageTag": "en-US",
+            "supportedLanguageTags": ["en-US"],
+            "explicitContentPolicy": "allowed",
+        }
+        data = {"id": sf, "type": "storefronts", "href": f"/v1/storefronts/{sf}", "attributes": attributes}
+        return Response.json({"data": [data]})
+
+    def _paged(self, request: Request, default: int, maximum: int) -> tuple[SeedUser, int, int] | Response:
+        user = self._user(request)
+        if isinstance(user, Response):
+            return user
+        paging = self._paging(request.query, default, maximum)
+        if paging is None:
+            return self.error(400, "Invalid limit or offset")
+        return user, paging[0], paging[1]
+
+    @route("GET", "/v1/me/library/songs")
+    def library_songs(self, request: Request) -> Response:
+        found = self._paged(request, 25, 100)
         if isinstance(found, Response):
             return found
-        user, q, path = found, request.query, request.path
-        limits = {
-            "/v1/me/library/songs": (25, 100),
-            "/v1/me/library/artists": (25, 100),
-            "/v1/me/history/heavy-rotation": (10, 10),
-            "/v1/me/recent/played/tracks": (10, 30),
-        }
-        if path == "/v1/me/storefront":
-            sf = user.country.lower()
-            attributes = {
-                "name": _STOREFRONTS.get(user.country, user.country),
-                "defaultLanguageTag": "en-US",
-                "supportedLanguageTags": ["en-US"],
-                "explicitContentPolicy": "allowed",
-            }
-            data = {
-                "id": sf,
-                "type": "storefronts",
-                "href": f"/v1/storefronts/{sf}",
-                "attributes": attributes,
-            }
-            return json_response(200, {"data": [data]})
-        if path not in limits:
-            return self.error_body(404, "Resource not found")
-        paging = self._paging(q, *limits[path])
-        if paging is None:
-            return self.error_body(400, "Invalid limit or offset")
-        limit, offset = paging
-        if path == "/v1/me/library/songs":
-            chosen = user.saved[offset : offset + limit]
-            items = [self._library_song(t, user.added_at(offset + i)) for i, t in enumerate(chosen)]
-            return self._page(path, items, len(user.saved), limit, offset)
-        if path == "/v1/me/library/artists":
-            artists = sorted({self.catalog.tracks[t].artist for t in user.saved} | set(user.followed))
-            artists.sort(key=lambda a: self.catalog.artists[a].name)
-            include = "catalog" in q.get("include", "")
-            items = [self._library_artist(a, include) for a in artists[offset : offset + limit]]
-            return self._page(path, items, len(artists), limit, offset)
-        if path == "/v1/me/history/heavy-rotation":
-            items = [self._album(a) for a in user.top_artists[offset : offset + limit]]
-            return self._page(path, items, len(user.top_artists), limit, offset)
+        user, limit, offset = found
+        chosen = user.saved[offset : offset + limit]
+        items = [self._library_song(t, user.added_at(offset + i)) for i, t in enumerate(chosen)]
+        return self._page(request.path, items, len(user.saved), limit, offset)
+
+    @route("GET", "/v1/me/library/artists")
+    def library_artists(self, request: Request) -> Response:
+        found = self._paged(request, 25, 100)
+        if isinstance(found, Response):
+            return found
+        user, limit, offset = found
+        artists = sorted({self.catalog.tracks[t].artist for t in user.saved} | set(user.followed))
+        artists.sort(key=lambda a: self.catalog.artists[a].name)
+        include = "catalog" in request.query.get("include", "")
+        items = [self._library_artist(a, include) for a in artists[offset : offset + limit]]
+        return self._page(request.path, items, len(artists), limit, offset)
+
+    @route("GET", "/v1/me/history/heavy-rotation")
+    def heavy_rotation(self, request: Request) -> Response:
+        found = self._paged(request, 10, 10)
+        if isinstance(found, Response):
+            return found
+        user, limit, offset = found
+        items = [self._album(a) for a in user.top_artists[offset : offset + limit]]
+        return self._page(request.path, items, len(user.top_artists), limit, offset)
+
+    @route("GET", "/v1/me/recent/played/tracks")
+    def recently_played(self, request: Request) -> Response:
+        found = self._paged(request, 10, 30)
+        if isinstance(found, Response):
+            return found
+        user, limit, offset = found
         items = [self._song(t) for t in user.recent[offset : offset + limit]]
-        return self._page(path, items, len(user.recent), limit, offset)
+        return self._page(request.path, items, len(user.recent), limit, offset)

@@ -7,15 +7,17 @@ in another process) serve exactly the same users. Named users cover the verifica
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 __all__ = [
+    "APPLE_CATALOG_ID",
     "EDGE_CASE_USERS",
+    "SPOTIFY_ID",
     "TARGET_ARTIST_NAME",
     "Catalog",
     "SeedArtist",
@@ -59,10 +61,31 @@ EDGE_CASE_USERS = (
 )
 
 
+# What each platform's ids look like, so an id says which platform it belongs to: Spotify ids are 22
+# base62 characters (with at least one letter); Apple Music catalog ids are numeric strings (library
+# ids are "i."/"l."/"r." + base62, never bare digits).
+SPOTIFY_ID = re.compile(r"^(?=.*[A-Za-z])[0-9A-Za-z]{22}$")
+APPLE_CATALOG_ID = re.compile(r"^[1-9][0-9]{5,11}$")
+_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
 def _platform_id(kind: str, index: int, seed: int, length: int = 22) -> str:
-    """A deterministic base62-looking id (Spotify ids are 22 base62 characters)."""
-    digest = hashlib.blake2b(f"{seed}:{kind}:{index}".encode(), digest_size=18).digest()
-    return base64.b64encode(digest).decode()[:length].replace("+", "x").replace("/", "y")
+    """A deterministic base62 id of ``length`` characters starting with a letter (Spotify ids are 22
+    base62 characters; a leading letter keeps it from ever reading as an Apple catalog number)."""
+    number = int.from_bytes(hashlib.blake2b(f"{seed}:{kind}:{index}".encode(), digest_size=24).digest())
+    chars = [_BASE62[10 + number % 52]]
+    number //= 52
+    for _ in range(length - 1):
+        number, digit = divmod(number, 62)
+        chars.append(_BASE62[digit])
+    return "".join(chars)
+
+
+def _apple_catalog_id(kind: str, index: int) -> str:
+    """A numeric Apple Music catalog id, 9 or 10 digits as Apple's are (artists ``1xxxxxxxx``,
+    songs ``14xxxxxxxx``, albums ``15xxxxxxxx``)."""
+    base = {"artist": 100_000_000, "song": 1_400_000_000, "album": 1_500_000_000}[kind]
+    return str(base + index * 7 + 3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +95,7 @@ class SeedArtist:
     spotify_id: str
     apple_id: str
     genres: tuple[str, ...]
+    apple_library_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +131,7 @@ class SeedUser:
     followed: list[int] = field(default_factory=list)
     recent: list[int] = field(default_factory=list)
     token_expired: bool = False
+    account_id: str = ""  # Spotify's immutable account id (since 2026-05-30), 22 base62 characters
 
     def added_at(self, position: int) -> str:
         """When the saved track at ``position`` (0 = newest) was added; the same for every user."""
@@ -150,12 +175,12 @@ class _Tracks:
             artist=a,
             name=f"{_WORDS_C[n % 10]} {_WORDS_B[(n // 10) % 10]} {n}",
             spotify_id=_platform_id("track", index, seed),
-            apple_id=str(5_000_000 + index),
+            apple_id=_apple_catalog_id("song", index),
             apple_library_id="i." + _platform_id("lib", index, seed, 14),
             album_index=album,
             album_name=f"Album {album % 10 + 1}",
             spotify_album_id=_platform_id("album", album, seed),
-            apple_album_id=str(9_000_000 + album),
+            apple_album_id=_apple_catalog_id("album", album),
             isrc=f"QZ{a:03d}26{index % 100000:05d}",
             duration_ms=150_000 + (index * 7919 + seed) % 120_000,
             release_date=f"{2010 + album % 15}-0{1 + album % 9}-1{album % 9}",
@@ -173,7 +198,14 @@ class Catalog:
         for i in range(N_ARTISTS):
             name = TARGET_ARTIST_NAME if i == 0 else f"The {_WORDS_A[i % 10]} {_WORDS_B[(i // 10) % 10]} {i}"
             self.artists.append(
-                SeedArtist(i, name, _platform_id("artist", i, seed), str(100000 + i), (rng.choice(genres),))
+                SeedArtist(
+                    i,
+                    name,
+                    _platform_id("artist", i, seed),
+                    _apple_catalog_id("artist", i),
+                    (rng.choice(genres),),
+                    "r." + _platform_id("libartist", i, seed, 7),
+                )
             )
         self.tracks = _Tracks(seed)
         self.target = self.artists[0]
@@ -220,6 +252,7 @@ class Catalog:
         country = rng.choice(_COUNTRIES)
         return SeedUser(
             id=user_id,
+            account_id=_platform_id(f"account:{user_id}", 0, self.seed),
             display_name=user_id.replace("-", " ").title(),
             email=f"{user_id}@sandbox.example",
             country=country,

@@ -1,22 +1,28 @@
-"""A minimal, fast HTTP/1.1 server on asyncio (keep-alive, Content-Length bodies), for the sandboxes.
+"""The sandboxes' HTTP/1.1 server on asyncio (keep-alive, Content-Length bodies).
 
 It exists because the sandboxes must answer thousands of requests per second on one core for the
-benchmarks and the demo; a full ASGI stack spends most of its time outside the handler. Handlers are
-plain functions from :class:`Request` to :class:`Response`; a response may be delayed (latency knob)
-without blocking the loop.
+benchmarks and the demo: measured with ``python -m benchmarks.run sandbox`` (the same Spotify app on
+both servers), uvicorn with its pure-Python h11 protocol, as installed, answers about half as many
+requests per second; and the sandbox needs transport faults (a TCP reset, a close without an
+answer, a body dripped byte by byte) that an ASGI server does not expose to the app. Handlers are plain functions from :class:`Request` to
+:class:`Response`; a response may be delayed (latency knob) without blocking the loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import socket
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from ssl import SSLContext
+from typing import Any, Literal
 from urllib.parse import parse_qsl, unquote
 
-__all__ = ["Request", "Response", "serve"]
+__all__ = ["Fault", "Handler", "Request", "Response", "dumps", "serve"]
 
 logger = logging.getLogger(__name__)
 
@@ -29,35 +35,65 @@ _REASONS = {
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
+    409: "Conflict",
     411: "Length Required",
+    422: "Unprocessable Content",
     429: "Too Many Requests",
+    431: "Request Header Fields Too Large",
     500: "Internal Server Error",
     502: "Bad Gateway",
     503: "Service Unavailable",
+    504: "Gateway Timeout",
 }
 _MAX_HEAD = 64 * 1024
 
 
 @dataclass(slots=True)
 class Request:
-    """One parsed request. Header names are lower-cased; ``query`` keeps the last value of a key."""
+    """One parsed request. Header names are lower-cased; ``query`` keeps the last value of a key.
+
+    ``route`` is the template of the route that matched (``"/v1/users/{id}"``, ``None`` when none
+    did) and ``params`` its path parameters, both set by the app before the handler runs.
+    """
 
     method: str
     path: str
     query: dict[str, str]
     headers: dict[str, str]
     body: bytes = b""
+    route: str | None = None
+    params: dict[str, str] = field(default_factory=dict)
+
+    def json(self) -> Any:
+        """The body parsed as JSON (``ValueError`` when it is not JSON)."""
+        return json.loads(self.body) if self.body else None
+
+    def form(self) -> dict[str, str]:
+        """The body parsed as ``application/x-www-form-urlencoded`` (last value of a key)."""
+        return dict(parse_qsl(self.body.decode("utf-8", errors="replace"), keep_blank_values=True))
+
+
+Fault = Literal["reset", "close"]
 
 
 @dataclass(slots=True)
 class Response:
-    """A response. ``delay`` (seconds) postpones sending it without blocking other connections."""
+    """A response. ``delay`` (seconds) postpones sending it without blocking other connections;
+    ``drip`` sends the body one byte at a time, that many seconds apart; ``fault`` replaces the answer
+    by a transport failure: ``"reset"`` (TCP RST) or ``"close"`` (closed without an answer)."""
 
     status: int = 200
     body: bytes = b""
     content_type: str = "application/json; charset=utf-8"
     headers: list[tuple[str, str]] = field(default_factory=list)
     delay: float = 0.0
+    drip: float = 0.0
+    fault: Fault | None = None
+
+    @classmethod
+    def json(cls, data: Any, status: int = 200, headers: list[tuple[str, str]] | None = None) -> Response:
+        """A JSON answer (compact, UTF-8)."""
+        return cls(status, dumps(data), headers=headers or [])
 
     def encode(self, *, keep_alive: bool) -> bytes:
         reason = _REASONS.get(self.status, "Status")
@@ -70,6 +106,11 @@ class Response:
             lines.append("Connection: close")
         lines.extend(f"{k}: {v}" for k, v in self.headers)
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + self.body
+
+
+def dumps(data: Any) -> bytes:
+    """Compact UTF-8 JSON, as the sandboxes send it."""
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 Handler = Callable[[Request], Response]
@@ -129,16 +170,52 @@ class _Connection(asyncio.Protocol):
     def _send_later(self, response: Response, keep_alive: bool) -> None:
         self._busy = False
         self._send(response, keep_alive)
-        if self._buffer:
+        if self._buffer and not self._busy:
             self._process()
 
     def _send(self, response: Response, keep_alive: bool) -> None:
-        if self._transport is None:
+        transport = self._transport
+        if transport is None:
             return
-        self._transport.write(response.encode(keep_alive=keep_alive))
+        if response.fault is not None:
+            self._break(transport, response.fault)
+            return
+        if response.drip > 0 and response.body:
+            head = response.encode(keep_alive=keep_alive)[: -len(response.body)]
+            transport.write(head)
+            self._busy = True
+            self._loop.call_later(response.drip, self._drip, response, 0, keep_alive)
+            return
+        transport.write(response.encode(keep_alive=keep_alive))
         if not keep_alive:
-            self._transport.close()
+            transport.close()
             self._transport = None
+
+    def _drip(self, response: Response, sent: int, keep_alive: bool) -> None:
+        transport = self._transport
+        if transport is None:
+            return
+        transport.write(response.body[sent : sent + 1])
+        if sent + 1 < len(response.body):
+            self._loop.call_later(response.drip, self._drip, response, sent + 1, keep_alive)
+            return
+        self._busy = False
+        if not keep_alive:
+            transport.close()
+            self._transport = None
+        elif self._buffer:
+            self._process()
+
+    def _break(self, transport: asyncio.Transport, fault: Fault) -> None:
+        self._transport = None
+        if fault == "reset":  # SO_LINGER 0: close() sends a RST instead of a FIN
+            sock = transport.get_extra_info("socket")
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            transport.abort()
+            return
+        transport.close()
 
     def _fail(self, status: int) -> None:
         self._send(Response(status, b""), keep_alive=False)

@@ -8,30 +8,32 @@ are assembled from the cached bytes, so a page costs a join, not an encode.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qsl
 
-from verifiedfan.testing.sandbox._base import Faults, SandboxApp, dumps, json_response
 from verifiedfan.testing.sandbox._catalog import Catalog, SeedArtist, SeedTrack, SeedUser
-from verifiedfan.testing.sandbox._http import Request, Response
+from verifiedfan.testing.sandbox._faults import Faults
+from verifiedfan.testing.sandbox._http import Request, Response, dumps
+from verifiedfan.testing.sandbox._music import MusicApp
+from verifiedfan.testing.sandbox._routing import route
 
 __all__ = ["SpotifyApp"]
 
 _WEB = "https://api.spotify.com/v1"
 _TIME_RANGES = frozenset({"short_term", "medium_term", "long_term"})
+_CACHE_LIMIT = 20_000
+_MARKETS = ("AU", "BR", "CA", "DE", "ES", "FR", "GB", "JP", "MX", "US")
 _SCOPE = (
     "user-read-private user-read-email user-library-read user-top-read user-follow-read "
     "user-read-recently-played"
 )
 
 
-class SpotifyApp(SandboxApp):
+class SpotifyApp(MusicApp):
     """The Spotify Web API and accounts service of the sandbox (one server serves both)."""
 
     kind = "spotify"
+    realm = "spotify"
 
     def __init__(
         self,
@@ -45,10 +47,10 @@ class SpotifyApp(SandboxApp):
         super().__init__(seed=seed, faults=faults, catalog=catalog)
         self.client_id = client_id
         self.client_secret = client_secret
-        self.base_url = "http://127.0.0.1"
+        self.register_client(client_id, client_secret)
         self._track_json: dict[int, bytes] = {}
         self._artist_json: dict[int, bytes] = {}
-        self._app_tokens: set[str] = set()
+        self._me_json: dict[str, bytes] = {}
 
     # -- JSON of catalog objects ------------------------------------------------------------------
     @staticmethod
@@ -70,7 +72,7 @@ class SpotifyApp(SandboxApp):
                 **self._simple_artist(a),
                 "followers": {"href": None, "total": 1000 + 37 * index},
                 "genres": list(a.genres),
-                "images": [],
+                "images": [_image("ab6761610000e5eb", a.spotify_id, 640)],
                 "popularity": 90 - index % 60,
             }
             cached = self._artist_json[index] = dumps(full)
@@ -85,8 +87,11 @@ class SpotifyApp(SandboxApp):
                 "album": {
                     "album_type": "album",
                     "artists": [artist],
+                    "available_markets": list(_MARKETS),
+                    "external_urls": {"spotify": f"https://open.spotify.com/album/{t.spotify_album_id}"},
+                    "href": f"{_WEB}/albums/{t.spotify_album_id}",
                     "id": t.spotify_album_id,
-                    "images": [],
+                    "images": [_image("ab67616d0000b273", t.spotify_album_id, 640)],
                     "name": t.album_name,
                     "release_date": t.release_date,
                     "release_date_precision": "day",
@@ -95,15 +100,18 @@ class SpotifyApp(SandboxApp):
                     "uri": f"spotify:album:{t.spotify_album_id}",
                 },
                 "artists": [artist],
+                "available_markets": list(_MARKETS),
                 "disc_number": 1,
                 "duration_ms": t.duration_ms,
                 "explicit": False,
                 "external_ids": {"isrc": t.isrc},
+                "external_urls": {"spotify": f"https://open.spotify.com/track/{t.spotify_id}"},
                 "href": f"{_WEB}/tracks/{t.spotify_id}",
                 "id": t.spotify_id,
                 "is_local": False,
                 "name": t.name,
                 "popularity": 50 + t.index % 50,
+                "preview_url": None,
                 "track_number": t.index % 12 + 1,
                 "type": "track",
                 "uri": f"spotify:track:{t.spotify_id}",
@@ -112,26 +120,12 @@ class SpotifyApp(SandboxApp):
         return cached
 
     # -- helpers ----------------------------------------------------------------------------------
-    def error_body(self, status: int, message: str) -> Response:
-        return json_response(status, {"error": {"status": status, "message": message}})
-
-    def is_exempt(self, request: Request) -> bool:
-        return request.path == "/api/token"
-
     def _user(self, request: Request) -> SeedUser | Response:
-        auth = request.headers.get("authorization", "")
-        if not auth.startswith("Bearer "):
-            return self.error_body(401, "No token provided")
-        token = auth[7:].strip()
-        user_id, reason = self.check_access(token)
-        if user_id is None:
-            if token in self._app_tokens:
-                return self.error_body(401, "Unauthorized: a client credentials token has no user")
-            return self.error_body(
-                401, "The access token expired" if reason == "expired" else "Invalid access token"
-            )
-        user = self.catalog.user(user_id)
-        return user if user is not None else self.error_body(401, "Invalid access token")
+        grant = self.bearer(request)
+        if isinstance(grant, Response):
+            return grant
+        user = self.catalog.user(grant.subject)
+        return user if user is not None else self.challenge("Invalid access token")
 
     @staticmethod
     def _int(query: dict[str, str], name: str, default: int, low: int, high: int) -> int | None:
@@ -159,48 +153,66 @@ class SpotifyApp(SandboxApp):
         )
 
     # -- routes -----------------------------------------------------------------------------------
-    def route(self, request: Request) -> Response:
-        path = request.path.rstrip("/") or "/"  # the real API accepts a trailing slash (spotipy sends one)
-        if path == "/api/token":
-            return self._token(request)
-        if request.method != "GET":
-            return self.error_body(405, "Method not allowed")
+    @route("POST", "/api/token", faults=False)
+    def token(self, request: Request) -> Response:
+        """The accounts service's token endpoint (client credentials and refresh token grants)."""
+        return self.oauth_token(request, scope=_SCOPE)
+
+    @route("GET", "/v1/me")
+    def me(self, request: Request) -> Response:
         found = self._user(request)
-        if isinstance(found, Response):
-            return found
-        user, q = found, request.query
-        if path == "/v1/me":
-            return self._me(user)
-        if path == "/v1/me/tracks":
-            limit, offset = self._int(q, "limit", 20, 1, 50), self._int(q, "offset", 0, 0, 100_000)
-            if limit is None or offset is None:
-                return self.error_body(400, "Invalid limit or offset")
-            saved = user.saved[offset : offset + limit]
-            items = [
-                b'{"added_at":"%s","track":%s}' % (user.added_at(offset + i).encode(), self.track_json(t))
-                for i, t in enumerate(saved)
-            ]
-            return Response(200, self._page(path, items, len(user.saved), limit, offset))
-        if path in ("/v1/me/top/artists", "/v1/me/top/tracks"):
-            limit, offset = self._int(q, "limit", 20, 1, 50), self._int(q, "offset", 0, 0, 10_000)
-            time_range = q.get("time_range", "medium_term")
-            if limit is None or offset is None or time_range not in _TIME_RANGES:
-                return self.error_body(400, "Invalid limit, offset or time_range")
-            if path.endswith("artists"):
-                ranked, encode = user.top_artists, self.artist_json
-            else:
-                ranked, encode = user.top_tracks, self.track_json
-            items = [encode(i) for i in ranked[offset : offset + limit]]
-            return Response(
-                200, self._page(path, items, len(ranked), limit, offset, f"time_range={time_range}&")
-            )
-        if path == "/v1/me/following":
-            return self._following(user, q)
-        if path == "/v1/me/player/recently-played":
-            return self._recent(user, q)
-        return self.error_body(404, "Service not found")
+        return found if isinstance(found, Response) else self._me(found)
+
+    @route("GET", "/v1/me/tracks")
+    def saved_tracks(self, request: Request) -> Response:
+        user = self._user(request)
+        if isinstance(user, Response):
+            return user
+        q = request.query
+        limit, offset = self._int(q, "limit", 20, 1, 50), self._int(q, "offset", 0, 0, 100_000)
+        if limit is None or offset is None:
+            return self.error(400, "Invalid limit or offset")
+        saved = user.saved[offset : offset + limit]
+        items = [
+            b'{"added_at":"%s","track":%s}' % (user.added_at(offset + i).encode(), self.track_json(t))
+            for i, t in enumerate(saved)
+        ]
+        return Response(200, self._page("/v1/me/tracks", items, len(user.saved), limit, offset))
+
+    @route("GET", "/v1/me/top/{kind}")
+    def top(self, request: Request, kind: str) -> Response:
+        user = self._user(request)
+        if isinstance(user, Response):
+            return user
+        if kind not in ("artists", "tracks"):
+            return self.error(404, "Service not found")
+        q = request.query
+        limit, offset = self._int(q, "limit", 20, 1, 50), self._int(q, "offset", 0, 0, 10_000)
+        time_range = q.get("time_range", "medium_term")
+        if limit is None or offset is None or time_range not in _TIME_RANGES:
+            return self.error(400, "Invalid limit, offset or time_range")
+        if kind == "artists":
+            ranked, encode = user.top_artists, self.artist_json
+        else:
+            ranked, encode = user.top_tracks, self.track_json
+        items = [encode(i) for i in ranked[offset : offset + limit]]
+        path = f"/v1/me/top/{kind}"
+        return Response(200, self._page(path, items, len(ranked), limit, offset, f"time_range={time_range}&"))
+
+    @route("GET", "/v1/me/following")
+    def following(self, request: Request) -> Response:
+        user = self._user(request)
+        return user if isinstance(user, Response) else self._following(user, request.query)
+
+    @route("GET", "/v1/me/player/recently-played")
+    def recently_played(self, request: Request) -> Response:
+        user = self._user(request)
+        return user if isinstance(user, Response) else self._recent(user, request.query)
 
     def _me(self, user: SeedUser) -> Response:
+        cached = self._me_json.get(user.id)
+        if cached is not None:
+            return Response(200, cached)
         body = {
             "country": user.country,
             "display_name": user.display_name,
@@ -210,19 +222,23 @@ class SpotifyApp(SandboxApp):
             "followers": {"href": None, "total": 0},
             "href": f"{_WEB}/users/{user.id}",
             "id": user.id,
+            "account_id": user.account_id,
             "images": [{"url": f"https://i.scdn.co/image/{user.id}", "height": 300, "width": 300}],
             "product": user.product,
             "type": "user",
             "uri": f"spotify:user:{user.id}",
         }
-        return json_response(200, body)
+        if len(self._me_json) >= _CACHE_LIMIT:  # a crowd of many thousand users: bound the memory
+            self._me_json.clear()
+        cached = self._me_json[user.id] = dumps(body)
+        return Response(200, cached)
 
     def _following(self, user: SeedUser, q: dict[str, str]) -> Response:
         if q.get("type") != "artist":
-            return self.error_body(400, "Only valid type is 'artist'")
+            return self.error(400, "Only valid type is 'artist'")
         limit = self._int(q, "limit", 20, 1, 50)
         if limit is None:
-            return self.error_body(400, "Invalid limit")
+            return self.error(400, "Invalid limit")
         ordered = sorted(user.followed, key=lambda i: self.catalog.artists[i].spotify_id)
         after = q.get("after")
         if after:
@@ -244,7 +260,7 @@ class SpotifyApp(SandboxApp):
         limit = self._int(q, "limit", 20, 1, 50)
         before = self._int(q, "before", 0, 0, 10**15)
         if limit is None or before is None:
-            return self.error_body(400, "Invalid limit or before")
+            return self.error(400, "Invalid limit or before")
         plays = [(user.played_at(i), t) for i, t in enumerate(user.recent)]
         if before:
             plays = [(p, t) for p, t in plays if _ms(p) < before]
@@ -264,49 +280,9 @@ class SpotifyApp(SandboxApp):
         )
         return Response(200, body)
 
-    # -- accounts ---------------------------------------------------------------------------------
-    def _token_error(self, status: int, error: str, description: str) -> Response:
-        return json_response(status, {"error": error, "error_description": description})
 
-    def _token(self, request: Request) -> Response:
-        self.counters["token_requests"] += 1
-        if request.method != "POST":
-            return self._token_error(405, "invalid_request", "POST only")
-        form = dict(parse_qsl(request.body.decode("utf-8", errors="replace")))
-        client_id, client_secret = form.get("client_id"), form.get("client_secret")
-        auth = request.headers.get("authorization", "")
-        if auth.startswith("Basic "):
-            try:
-                client_id, _, client_secret = base64.b64decode(auth[6:]).decode().partition(":")
-            except (binascii.Error, UnicodeDecodeError):
-                return self._token_error(400, "invalid_client", "Invalid client")
-        if client_id != self.client_id or client_secret != self.client_secret:
-            return self._token_error(400, "invalid_client", "Invalid client")
-        grant = form.get("grant_type")
-        ttl = self.faults.token_ttl
-        if grant == "client_credentials":
-            self.counters["client_credentials_grants"] += 1
-            token, _ = self._new_access("__app__", ttl)
-            with self._lock:
-                self._access.pop(token, None)
-                self._app_tokens.add(token)
-            return json_response(200, {"access_token": token, "token_type": "Bearer", "expires_in": int(ttl)})
-        if grant == "refresh_token":
-            self.counters["refresh_grants"] += 1
-            user_id = self._refresh.get(form.get("refresh_token", ""))
-            if user_id is None:
-                return self._token_error(400, "invalid_grant", "Invalid refresh token")
-            token, _ = self._new_access(user_id, ttl)
-            body: dict[str, Any] = {
-                "access_token": token,
-                "token_type": "Bearer",
-                "expires_in": int(ttl),
-                "scope": _SCOPE,
-            }
-            if self.faults.rotate_refresh_tokens:
-                body["refresh_token"] = self.mint(user_id)["refresh_token"]
-            return json_response(200, body)
-        return self._token_error(400, "unsupported_grant_type", f"grant_type {grant!r} is not supported")
+def _image(prefix: str, object_id: str, size: int) -> dict[str, Any]:
+    return {"url": f"https://i.scdn.co/image/{prefix}{object_id}", "height": size, "width": size}
 
 
 def _ms(iso: str) -> int:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from verifiedfan.testing.sandbox._base import Faults
+from verifiedfan.testing.sandbox._faults import Faults
 from verifiedfan.testing.sandbox._server import AppleMusicSandbox, SpotifySandbox
 
 __all__ = ["apple_music_sandbox", "apple_music_sandbox_server", "spotify_sandbox", "spotify_sandbox_server"]
