@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 IDEMPOTENCY_HEADER = "idempotency-key"
 REDACTED = "[REDACTED]"
-_SECRET_HEADERS = frozenset(
+_SECRET_HEADERS = set(
     {
         "authorization",
         "proxy-authorization",
@@ -48,9 +48,23 @@ _SECRET_HEADERS = frozenset(
     }
 )
 _SECRET_PARAM_WORDS = ("token", "secret", "password", "key", "signature", "code", "auth", "session")
+_SECRET_PARAMS: set[str] = set()
 
 # What the loop does next.
 RETURN, RETRY, REAUTH, RAISE = 0, 1, 2, 3
+
+
+def add_secret_header(name: str) -> None:
+    """Redact header ``name`` (any case) in every log line, span and error from now on.
+
+    The API-key auths of ``verifiedfan.http`` call it for the header they send.
+    """
+    _SECRET_HEADERS.add(name.lower())
+
+
+def add_secret_param(name: str) -> None:
+    """Redact query parameter ``name`` in every logged, traced or raised URL from now on."""
+    _SECRET_PARAMS.add(name.lower())
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -65,13 +79,15 @@ def redact_url(url: str) -> str:
     parts = urlsplit(url)
     netloc = parts.netloc.rsplit("@", 1)[-1] if "@" in parts.netloc else parts.netloc
     query = urlencode(
-        [
-            (k, REDACTED if any(w in k.lower() for w in _SECRET_PARAM_WORDS) else v)
-            for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        ],
+        [(k, REDACTED if _secret_param(k) else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)],
         safe="[]",
     )
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def _secret_param(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in _SECRET_PARAMS or any(w in lowered for w in _SECRET_PARAM_WORDS)
 
 
 class Call:
