@@ -26,6 +26,8 @@ The tree::
     ├── ResponseFormatError                  an answer did not have the documented shape
     ├── AuthError                            tokens and permissions
     │   ├── TokenExpiredError
+    │   │   └── UserTokenExpiredError        an API refused a user's token that cannot be refreshed
+    │   │                                    (also an UnauthorizedError, 401)
     │   ├── InvalidTokenError
     │   ├── TokenReplayError
     │   └── PermissionDeniedError
@@ -61,6 +63,7 @@ __all__ = [
     "TokenReplayError",
     "TransportError",
     "UnauthorizedError",
+    "UserTokenExpiredError",
     "VFError",
     "VFTimeoutError",
     "ValidationError",
@@ -243,6 +246,12 @@ class AuthError(VFError):
 
 class TokenExpiredError(AuthError):
     """The token's ``exp`` has passed."""
+
+
+class UserTokenExpiredError(TokenExpiredError, UnauthorizedError):
+    """An API answered 401 to a user's access token that came without a refresh token: it expired
+    or was revoked, and only the user can get a new one (sign in again). Also an
+    :class:`UnauthorizedError` carrying status, body, method and URL."""
 
 
 class InvalidTokenError(AuthError):

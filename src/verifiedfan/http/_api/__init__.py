@@ -1,0 +1,1 @@
+"""The API-client base of ``verifiedfan.http`` (public names are exported by ``verifiedfan.http``)."""
