@@ -97,7 +97,11 @@ async def _asyncio_sleep(seconds: float) -> None:
 
 @dataclass(frozen=True, kw_only=True)
 class RetryPolicy:
-    """When and how long to wait before trying a call again. One object, used by both clients.
+    """When and how long to wait before trying a call again: the one retry policy of the library.
+
+    The HTTP clients (and the API clients built on them) use all of it; ``verifiedfan.redis`` uses
+    its schedule (``max_retries``, the backoff, ``jitter``, ``deadline``) for reconnects, through the
+    subclass :class:`~verifiedfan.redis.ReconnectPolicy` that only changes the defaults.
 
     * ``max_retries`` retries after the first attempt (default 3, so at most 4 attempts).
     * Retried: network errors, timeouts, 5xx and 429. Never any other 4xx.
@@ -141,10 +145,13 @@ class RetryPolicy:
         """A policy that never retries."""
         return cls(max_retries=0)
 
+    def ceiling(self, retry: int) -> float:
+        """The longest wait before retry number ``retry`` (1 for the first): the un-jittered backoff."""
+        return min(self.backoff_max, self.backoff_initial * self.backoff_multiplier ** max(0, retry - 1))
+
     def backoff(self, retry: int) -> float:
         """The full-jitter wait before retry number ``retry`` (1 for the first retry)."""
-        ceiling = min(self.backoff_max, self.backoff_initial * self.backoff_multiplier ** max(0, retry - 1))
-        return self.jitter() * ceiling
+        return self.jitter() * self.ceiling(retry)
 
     def retry_after(self, value: str | None) -> float | None:
         """Parse a ``Retry-After`` header value against this policy's wall clock."""

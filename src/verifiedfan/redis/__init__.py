@@ -3,7 +3,9 @@
 :class:`Redis` (asyncio) and :class:`SyncRedis` store values as compact JSON with a required TTL,
 read from the replica unless ``use_primary=True``, write to the primary, fall back to the primary when
 the replica is down, reconnect after a failover (``READONLY``), and retry connection errors only,
-following one :class:`RetryPolicy` for both. ``get_or_set`` is cache-aside with single flight.
+following one :class:`ReconnectPolicy` for both: the library's
+:class:`~verifiedfan.http.RetryPolicy` with reconnect defaults (``RetryPolicy`` here is its former
+name). ``get_or_set`` is cache-aside with single flight.
 
 redis-py is imported when a client is built (extra ``redis``), not when this package is imported.
 """
@@ -11,6 +13,7 @@ redis-py is imported when a client is built (extra ``redis``), not when this pac
 from verifiedfan.redis._async import Redis
 from verifiedfan.redis._core import (
     EventName,
+    ReconnectPolicy,
     RedisEvent,
     RedisInstrument,
     RetryPolicy,
@@ -43,6 +46,7 @@ __all__ = [
     "CacheTimeoutError",
     "CacheValidationError",
     "EventName",
+    "ReconnectPolicy",
     "Redis",
     "RedisEvent",
     "RedisInstrument",

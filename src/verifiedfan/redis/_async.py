@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -12,13 +11,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from verifiedfan._optional import require
 from verifiedfan._primitives import AsyncFlights
 from verifiedfan.errors import ConfigurationError
+from verifiedfan.http._config import RetryPolicy
 from verifiedfan.redis._core import (
     EventName,
     Listeners,
+    ReconnectPolicy,
     RedisEvent,
     RedisInstrument,
     ReplicaHealth,
-    RetryPolicy,
     Role,
     Ttl,
     classify,
@@ -55,7 +55,8 @@ class Redis:
     """JSON cache on redis-py: reads from the replica, writes to the primary.
 
     Every value is stored as compact JSON with a required TTL. Connection errors (and ``READONLY``
-    after a failover) reconnect and retry following ``retry``; other errors are raised at once. When
+    after a failover) reconnect and retry following ``retry`` (a :class:`ReconnectPolicy` by default;
+    ``rand`` replaces its jitter draw); other errors are raised at once. When
     the replica is unreachable, reads fall back to the primary (one warning per outage) and the
     replica is retried after ``replica_cooldown`` seconds. redis-py's own retries are disabled.
 
@@ -80,7 +81,7 @@ class Redis:
         retry: RetryPolicy | None = None,
         replica_cooldown: float = 5.0,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-        rand: Callable[[], float] = random.random,
+        rand: Callable[[], float] | None = None,
         clock: Callable[[], float] = time.monotonic,
         primary_client: redis_api.Redis | None = None,
         replica_client: redis_api.Redis | None = None,
@@ -89,9 +90,10 @@ class Redis:
         if url is None and primary_client is None:
             raise ConfigurationError("Redis needs url= (or primary_client=)")
         self._rx = require("redis.exceptions", "redis")
-        self._retry = retry or RetryPolicy()
+        self._retry = retry or ReconnectPolicy()
         self._sleep = sleep
-        self._rand = rand
+        self._rand = rand or self._retry.jitter
+        self._clock = clock
         self._namespace = namespace
         self._listeners = Listeners()
         self._health = ReplicaHealth(replica_cooldown, clock)
@@ -159,6 +161,7 @@ class Redis:
     async def _run(self, role: Role, op: Callable[[redis_api.Redis], Awaitable[T]]) -> T:
         client = self._replica if role == "replica" and self._replica is not None else self._primary
         attempt = 0
+        started = self._clock() if self._retry.deadline is not None else 0.0
         while True:
             if self._closed:
                 raise CacheClosedError("the Redis client is closed")
@@ -167,11 +170,16 @@ class Redis:
                 return await op(client)
             except (self._rx.RedisError, OSError) as exc:
                 kind = classify(exc)
-                if role == "replica" or not is_retryable(kind) or attempt > self._retry.retries:
+                delay = self._retry.ceiling(attempt) * self._rand()
+                if (
+                    role == "replica"
+                    or not is_retryable(kind)
+                    or attempt > self._retry.max_retries
+                    or self._past_deadline(started, delay)
+                ):
                     error = translate(exc, kind, role, self._endpoints[role], attempt)
                     self._emit("error", role, attempt=attempt, error=error)
                     raise error from exc
-                delay = self._retry.delay(attempt, self._rand)
                 self._emit("reconnecting", role, attempt=attempt, delay=delay, error=exc)
                 logger.info(
                     "redis %s %s: %s, reconnecting (retry %d in %.3fs)",
@@ -183,6 +191,11 @@ class Redis:
                 )
                 await client.connection_pool.disconnect(inuse_connections=False)
                 await self._sleep(delay)
+
+    def _past_deadline(self, started: float, delay: float) -> bool:
+        """Whether a reconnect after ``delay`` would start at or past the policy's deadline."""
+        deadline = self._retry.deadline
+        return deadline is not None and self._clock() + delay - started >= deadline
 
     async def _read(self, use_primary: bool, op: Callable[[redis_api.Redis], Awaitable[T]]) -> T:
         if use_primary or self._replica is None or not self._health.usable():

@@ -10,13 +10,13 @@ import enum
 import json
 import logging
 import math
-import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
+from verifiedfan.http._config import RetryPolicy as _HttpRetryPolicy
 from verifiedfan.redis._errors import (
     CacheAuthenticationError,
     CacheConnectionError,
@@ -30,6 +30,7 @@ from verifiedfan.redis._errors import (
 
 __all__ = [
     "EventName",
+    "ReconnectPolicy",
     "RedisEvent",
     "RedisInstrument",
     "RetryPolicy",
@@ -55,31 +56,24 @@ SyncRedisInstrument = Callable[[str, Callable[[], Any]], Any]
 _JSON_SEPARATORS = (",", ":")
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Reconnect-and-retry on connection errors (and ``READONLY``) only.
+@dataclass(frozen=True, kw_only=True)
+class ReconnectPolicy(_HttpRetryPolicy):
+    """The library's :class:`~verifiedfan.http.RetryPolicy` with the defaults of a cache reconnecting.
 
-    ``delays`` are the waits before retry 1, 2, 3... (so ``len(delays)`` retries); each is multiplied
-    by a random factor in ``[1 - jitter, 1 + jitter]``. Other errors are never retried.
+    Redis retries connection errors (and ``READONLY`` after a failover) only, whatever the policy
+    says about HTTP: ``idempotent_methods`` and ``retry_after_cap`` do not apply. Used: ``max_retries``
+    (3), the backoff ceilings ``backoff_initial * backoff_multiplier ** (retry - 1)`` capped at
+    ``backoff_max`` (0.25 s, 0.75 s, 2 s), full jitter (``jitter``, or the client's ``rand=``) and
+    ``deadline`` (no reconnect starts when its wait would reach it). Any ``RetryPolicy`` works too.
     """
 
-    delays: tuple[float, ...] = (0.25, 0.75, 2.0)
-    jitter: float = 0.2
+    backoff_initial: float = 0.25
+    backoff_multiplier: float = 3.0
+    backoff_max: float = 2.0
 
-    def __post_init__(self) -> None:
-        if any(not math.isfinite(d) or d < 0 for d in self.delays):
-            raise CacheValidationError(f"retry delays must be finite and >= 0, got {self.delays!r}")
-        if not 0 <= self.jitter < 1:
-            raise CacheValidationError(f"retry jitter must be in [0, 1), got {self.jitter!r}")
 
-    @property
-    def retries(self) -> int:
-        return len(self.delays)
-
-    def delay(self, retry_number: int, rand: Callable[[], float] = random.random) -> float:
-        """Seconds to wait before retry ``retry_number`` (1-based), jitter applied."""
-        base = self.delays[retry_number - 1]
-        return base * (1 - self.jitter + 2 * self.jitter * rand())
+RetryPolicy = ReconnectPolicy
+"""The former name of :class:`ReconnectPolicy` (its ``delays=``/``jitter=`` float options are gone)."""
 
 
 @dataclass(frozen=True)

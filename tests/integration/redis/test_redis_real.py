@@ -13,7 +13,7 @@ import redis
 import redis.asyncio as aioredis
 
 from tests.integration.redis._servers import RedisPair
-from verifiedfan.redis import Redis, RedisEvent, RetryPolicy, SyncRedis
+from verifiedfan.redis import ReconnectPolicy, Redis, RedisEvent, SyncRedis
 
 pytestmark = [pytest.mark.integration, pytest.mark.redis]
 
@@ -174,7 +174,7 @@ async def test_replica_hung_mid_traffic_reads_fall_back_after_the_socket_timeout
 
 async def test_primary_restarted_mid_traffic_the_client_recovers(own_pair: RedisPair) -> None:
     events: list[RedisEvent] = []
-    client = Redis(url=own_pair.primary.url, retry=RetryPolicy(delays=(0.25, 0.75, 2.0)))
+    client = Redis(url=own_pair.primary.url, retry=ReconnectPolicy())
     client.on("reconnecting", events.append)
     client.on("ready", events.append)
     try:

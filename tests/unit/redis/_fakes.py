@@ -93,10 +93,11 @@ class Harness:
         cls = Redis if is_async else SyncRedis
 
         async def asleep(d: float) -> None:
-            self.sleeps.append(d)
+            sleep(d)
 
         def sleep(d: float) -> None:
             self.sleeps.append(d)
+            self.now += d
 
         kwargs.setdefault("retry", RetryPolicy())
         self.client: Any = cls(
@@ -105,7 +106,7 @@ class Harness:
             primary_client=self.primary,  # type: ignore[arg-type]
             replica_client=self.replica,  # type: ignore[arg-type]
             sleep=asleep if is_async else sleep,
-            rand=lambda: 0.5,
+            rand=kwargs.pop("rand", lambda: 1.0),  # 1.0: each wait is its backoff ceiling
             clock=lambda: self.now,
             **kwargs,
         )

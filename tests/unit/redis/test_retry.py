@@ -8,13 +8,15 @@ import pytest
 from redis import exceptions as rx
 
 from tests.unit.redis._fakes import CONN, READONLY, TIMEOUT, Harness
-from verifiedfan.errors import NetworkError, VFTimeoutError
+from verifiedfan import http
+from verifiedfan.errors import ConfigurationError, NetworkError, VFTimeoutError
 from verifiedfan.redis import (
     CacheAuthenticationError,
     CacheConnectionError,
     CacheReadOnlyError,
     CacheResponseError,
     CacheTimeoutError,
+    ReconnectPolicy,
     RedisEvent,
     RetryPolicy,
 )
@@ -23,7 +25,7 @@ from verifiedfan.redis import (
 async def test_connection_errors_are_retried_with_the_documented_backoff(h: Harness) -> None:
     h.primary.failures = [CONN("reset"), CONN("refused"), CONN("refused")]
     assert await h.call("set", "k", 1, ttl=5) is True
-    assert h.sleeps == [0.25, 0.75, 2.0]  # rand() = 0.5 is the middle of the jitter range
+    assert h.sleeps == [0.25, 0.75, 2.0]  # the ceilings (rand() = 1.0): 0.25 * 3 ** (retry - 1), max 2
     assert h.primary.names() == ["set"] * 4
     assert h.primary.connection_pool.disconnects == 3
 
@@ -75,23 +77,50 @@ async def test_readonly_forever_ends_in_a_typed_error(h: Harness) -> None:
 
 
 async def test_custom_policy_changes_the_number_of_retries(flavour: str) -> None:
-    h = Harness(flavour, retry=RetryPolicy(delays=(0.01,), jitter=0))
+    h = Harness(flavour, retry=ReconnectPolicy(max_retries=1, backoff_initial=0.01))
     h.primary.failures = [CONN("x")] * 2
     with pytest.raises(CacheConnectionError):
         await h.call("get", "k", use_primary=True)
     assert h.sleeps == [0.01]
 
 
-def test_jitter_stays_within_its_range() -> None:
-    policy = RetryPolicy()
-    assert policy.delay(1, lambda: 0.0) == pytest.approx(0.2)
-    assert policy.delay(3, lambda: 1.0) == pytest.approx(2.4)
+async def test_any_library_retry_policy_is_accepted(flavour: str) -> None:
+    h = Harness(flavour, retry=http.RetryPolicy(max_retries=2))  # the HTTP defaults: 0.5 s, then 1 s
+    h.primary.failures = [CONN("x")] * 3
+    with pytest.raises(CacheConnectionError):
+        await h.call("get", "k", use_primary=True)
+    assert h.sleeps == [0.5, 1.0]
 
 
-@pytest.mark.parametrize("kwargs", [{"delays": (-1.0,)}, {"jitter": 1.5}])
-def test_invalid_policy_is_rejected(kwargs: dict[str, object]) -> None:
-    with pytest.raises(ValueError, match="retry"):
-        RetryPolicy(**kwargs)  # type: ignore[arg-type]
+async def test_no_reconnect_starts_when_its_wait_would_reach_the_deadline(flavour: str) -> None:
+    h = Harness(flavour, retry=ReconnectPolicy(deadline=1.0))
+    h.primary.failures = [CONN("x")] * 4
+    with pytest.raises(CacheConnectionError, match="2 attempts"):
+        await h.call("get", "k", use_primary=True)
+    # retry 1 waits 0.25 s; retry 2 would wait 0.75 s and start at 1.0 s, the deadline: not started
+    assert h.sleeps == [0.25]
+    assert len(h.primary.calls) == 2
+
+
+async def test_without_rand_the_policy_jitter_draws_the_wait(flavour: str) -> None:
+    h = Harness(flavour, retry=ReconnectPolicy(jitter=lambda: 0.5), rand=None)
+    h.primary.failures = [CONN("x")] * 2
+    assert await h.call("get", "k", use_primary=True) is None
+    assert h.sleeps == [0.125, 0.375]  # full jitter: half of each ceiling
+
+
+def test_the_reconnect_policy_is_the_library_retry_policy() -> None:
+    assert issubclass(ReconnectPolicy, http.RetryPolicy)
+    assert RetryPolicy is ReconnectPolicy  # the former name stays importable
+    policy = ReconnectPolicy()
+    assert [policy.ceiling(n) for n in (1, 2, 3, 4)] == [0.25, 0.75, 2.0, 2.0]
+    assert policy.max_retries == 3
+
+
+@pytest.mark.parametrize("kwargs", [{"max_retries": -1}, {"backoff_initial": -1.0}, {"deadline": 0.0}])
+def test_invalid_policy_is_rejected(kwargs: dict[str, float]) -> None:
+    with pytest.raises(ConfigurationError, match="RetryPolicy"):
+        ReconnectPolicy(**kwargs)  # type: ignore[arg-type]
 
 
 async def test_replica_unreachable_falls_back_to_the_primary_with_one_warning(
