@@ -9,7 +9,9 @@ aiobotocore is imported when a client is first created, not when this package is
 """
 
 from verifiedfan.aws._async.clients import AwsClients
+from verifiedfan.aws._async.dynamodb import DynamoDB
 from verifiedfan.aws._async.s3 import S3
+from verifiedfan.aws._ddb_core import BatchWriteResult, QueryPage, ReturnValues, Update, UpdateFailure
 from verifiedfan.aws._errors import (
     AwsAccessDeniedError,
     AwsBatchError,
@@ -70,13 +72,19 @@ __all__ = [
     "AwsThrottledError",
     "AwsTimeoutError",
     "AwsValidationError",
+    "BatchWriteResult",
     "ConditionalCheckFailedError",
     "DeleteFailure",
     "DeleteResult",
+    "DynamoDB",
     "ObjectInfo",
     "ObjectPage",
     "ObjectSummary",
+    "QueryPage",
     "RetryMode",
+    "ReturnValues",
+    "Update",
+    "UpdateFailure",
     "UploadResult",
     "translate",
 ]
