@@ -13,7 +13,13 @@ Errors: :class:`~verifiedfan.errors.TokenExpiredError`, :class:`~verifiedfan.err
 :class:`~verifiedfan.errors.TokenReplayError`, :class:`~verifiedfan.errors.PermissionDeniedError`.
 """
 
-from verifiedfan.jwt._durations import Duration, parse_duration
+from verifiedfan.jwt._durations import (
+    AmbiguousDurationWarning,
+    Duration,
+    parse_duration,
+    parse_expires_in,
+    parse_ms,
+)
 from verifiedfan.jwt._jwks import HttpxJwksFetcher, JwksCache, JwksFetcher, KeyEntry
 from verifiedfan.jwt._keys import SUPPORTED_ALGORITHMS
 from verifiedfan.jwt._permissions import (
@@ -36,6 +42,7 @@ __all__ = [
     "PERMISSIONS_CLAIM",
     "RESERVED_CLAIMS",
     "SUPPORTED_ALGORITHMS",
+    "AmbiguousDurationWarning",
     "AsyncReplayCache",
     "CertificateInfo",
     "Duration",
@@ -54,6 +61,8 @@ __all__ = [
     "has_required_actions",
     "missing_actions",
     "parse_duration",
+    "parse_expires_in",
+    "parse_ms",
     "permission_dependency",
     "read_certificate",
     "require_permissions",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from verifiedfan.errors import ConfigurationError, DependencyMissingError, ValidationError
-from verifiedfan.jwt._durations import Duration, parse_duration
+from verifiedfan.jwt._durations import Duration, parse_expires_in
 from verifiedfan.jwt._keys import KeyInput, load_signing_key
 
 try:
@@ -35,7 +36,9 @@ class Signer:
 
     The key is loaded once (PEM/DER text or bytes, or a ``cryptography`` key object; for HS* a
     secret of at least the hash size). ``make_token`` adds ``iat``, ``exp`` and ``iss`` (and a random
-    ``jti`` when ``add_jti``); a ``kid`` header is written when ``key_id`` is set.
+    ``jti`` when ``add_jti``); a ``kid`` header is written when ``key_id`` is set. ``expires_in`` is
+    read as jsonwebtoken read ``expiresIn`` (:func:`~verifiedfan.jwt.parse_expires_in`: seconds for a
+    number, the ``ms`` package's forms for a string, ``exp = floor(iat + ms / 1000)``).
     Neither the key nor any token ever appears in ``repr``.
     """
 
@@ -58,7 +61,7 @@ class Signer:
         self.algorithm = algorithm
         self.issuer = issuer
         self.key_id = key_id
-        self._expires_in = parse_duration(expires_in)
+        self._expires_in = parse_expires_in(expires_in)
         self._add_jti = add_jti
         self._clock = clock
         self._headers: dict[str, Any] | None = {"kid": key_id} if key_id is not None else None
@@ -90,10 +93,10 @@ class Signer:
         if clash:
             raise ValidationError(f"claims {sorted(clash)} are set by the signer and cannot be passed")
         now = int(self._clock())
-        lifetime = self._expires_in if expires_in is None else parse_duration(expires_in)
+        lifetime = self._expires_in if expires_in is None else parse_expires_in(expires_in)
         payload["iss"] = self.issuer
         payload["iat"] = now
-        payload["exp"] = now + int(lifetime)
+        payload["exp"] = math.floor(now + lifetime)  # jsonwebtoken's timespan(): floor(iat + ms / 1000)
         if self._add_jti and "jti" not in payload:
             payload["jti"] = secrets.token_urlsafe(16)
         try:
