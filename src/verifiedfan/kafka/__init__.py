@@ -11,6 +11,7 @@ from verifiedfan.kafka._avro_compat import can_read, is_compatible
 from verifiedfan.kafka._batch import MessageInput
 from verifiedfan.kafka._consumer import DLQ_HEADERS, Handler, KafkaConsumer
 from verifiedfan.kafka._errors import (
+    BrokerUnavailableError,
     DeliveryError,
     DeliveryFailure,
     FieldIssue,
@@ -62,6 +63,7 @@ from verifiedfan.kafka._registry import Compatibility, RegisteredSchema, SchemaR
 __all__ = [
     "DLQ_HEADERS",
     "AvroFormatter",
+    "BrokerUnavailableError",
     "CallableFormatter",
     "Compatibility",
     "ConsumedMessage",

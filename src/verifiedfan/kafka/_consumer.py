@@ -33,7 +33,15 @@ from verifiedfan.kafka._models import (
     validate_topic_name,
 )
 from verifiedfan.kafka._producer import Kafka
-from verifiedfan.kafka._rdkafka import base_config, error_code, kafka_exception, merge_config, translate
+from verifiedfan.kafka._rdkafka import (
+    ClientEvents,
+    base_config,
+    check_reachable,
+    error_code,
+    kafka_exception,
+    merge_config,
+    translate,
+)
 from verifiedfan.kafka._registry import SchemaRegistryClient
 
 __all__ = ["DLQ_HEADERS", "Handler", "KafkaConsumer"]
@@ -58,7 +66,9 @@ class KafkaConsumer(Session):
     ``reader_schema`` (Avro) resolves every message to that schema: a consumer built for v2 reads v1
     messages with the v2 defaults filled in, one built for v1 ignores fields added later.
     ``consumer_factory`` replaces ``confluent_kafka.Consumer``, ``producer_factory`` the producer of
-    the dead-letter topic (the in-memory fakes plug in here).
+    the dead-letter topic (the in-memory fakes plug in here). Opening checks, within
+    ``connect_timeout`` seconds, that a broker answers (``None`` skips it): a wrong address raises
+    :class:`BrokerUnavailableError` naming it and the cause, rather than reading nothing.
     """
 
     def __init__(
@@ -82,8 +92,10 @@ class KafkaConsumer(Session):
         registry: SchemaRegistryClient | None = None,
         consumer_factory: Callable[[dict[str, Any]], Any] | None = None,
         producer_factory: Callable[[dict[str, Any]], Any] | None = None,
+        connect_timeout: float | None = 10.0,
     ) -> None:
         super().__init__(brokers=brokers, client_id=client_id, ssl=ssl)
+        self.connect_timeout = connect_timeout
         names = [topics] if isinstance(topics, str) else list(topics)
         if not names:
             raise ConfigurationError("no topics to consume")
@@ -137,11 +149,13 @@ class KafkaConsumer(Session):
         await self.close()
 
     async def connect(self) -> None:
-        """Create the consumer and subscribe (TLS settings resolved once). Idempotent."""
+        """Create the consumer, check that a broker answers within ``connect_timeout``
+        (:class:`BrokerUnavailableError` otherwise) and subscribe. Idempotent."""
         if self._consumer is not None:
             return
         ssl = await self.ssl_config()
-        conf = base_config(brokers=self.brokers, client_id=self.client_id, ssl=ssl)
+        events = ClientEvents()
+        conf = base_config(brokers=self.brokers, client_id=self.client_id, ssl=ssl, events=events)
         conf.update(
             {
                 "group.id": self.group_id,
@@ -155,9 +169,28 @@ class KafkaConsumer(Session):
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vf-kafka-consumer")
         try:
             consumer = factory(conf)
-            consumer.subscribe(self.topics)
         except Exception as exc:  # KafkaException for a bad setting, TypeError for a bad value type
             raise ConfigurationError(f"invalid consumer configuration: {exc}") from exc
+        try:
+            if self.connect_timeout is not None:
+                servers = conf["bootstrap.servers"]
+                serve = getattr(consumer, "poll", None)
+                await check_reachable(
+                    consumer,
+                    events,
+                    servers,
+                    self.connect_timeout,
+                    None if serve is None else lambda: serve(0),
+                )
+            try:
+                consumer.subscribe(self.topics)
+            except Exception as exc:  # KafkaException for a bad setting
+                raise ConfigurationError(f"invalid consumer configuration: {exc}") from exc
+        except BaseException:
+            await asyncio.to_thread(consumer.close)
+            self._executor.shutdown(wait=False)
+            self._executor = None
+            raise
         self._consumer = consumer
         if self.dead_letter_topic is not None:
             self._dlq = Kafka(
@@ -168,6 +201,7 @@ class KafkaConsumer(Session):
                 ssl=ssl,
                 headers_hook=None,
                 producer_factory=self._producer_factory,
+                connect_timeout=self.connect_timeout,
             )
 
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:

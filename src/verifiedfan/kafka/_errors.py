@@ -3,6 +3,7 @@
 ::
 
     KafkaError (VFError)
+    ├── BrokerUnavailableError         no broker answered on connect (address and cause named)
     ├── DeliveryError                  messages the broker did not acknowledge in time (``failures``)
     │   ├── MessageTooLargeError       a message is bigger than ``message.max.bytes``
     │   └── UnknownTopicError          the topic does not exist (and is not auto-created)
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from verifiedfan.errors import ValidationError, VFError
 
 __all__ = [
+    "BrokerUnavailableError",
     "DeliveryError",
     "DeliveryFailure",
     "FieldIssue",
@@ -49,6 +51,14 @@ class KafkaError(VFError):
     def __init__(self, message: str, *, code: str | None = None, status: int | None = None) -> None:
         super().__init__(message, status=status)
         self.code = code
+
+
+class BrokerUnavailableError(KafkaError):
+    """No broker of ``bootstrap.servers`` answered a metadata request on connect: a wrong address,
+    a broker that is down, or TLS/authentication refused. The message names the address and the
+    cause librdkafka reported."""
+
+    status = 503
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,7 @@ class KafkaSettings(VFSettings):
     dead_letter_topic: str | None = None
     schema_cache_ttl: float = 300.0
     delivery_timeout: float = 120.0
+    connect_timeout: float | None = 10.0
     ssl_ca: str | None = None
     ssl_cert: str | None = None
     ssl_key: SecretStr | None = None
@@ -162,6 +163,7 @@ class KafkaSettings(VFSettings):
             "ssl": self.ssl_config(),
             "schema_cache_ttl": self.schema_cache_ttl,
             "delivery_timeout": self.delivery_timeout,
+            "connect_timeout": self.connect_timeout,
         }
 
     def consumer_kwargs(self) -> dict[str, Any]:
@@ -174,6 +176,7 @@ class KafkaSettings(VFSettings):
             "client_id": self.client_id,
             "ssl": self.ssl_config(),
             "dead_letter_topic": self.dead_letter_topic,
+            "connect_timeout": self.connect_timeout,
         }
 
     @property

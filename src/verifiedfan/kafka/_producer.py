@@ -32,7 +32,9 @@ from verifiedfan.kafka._models import (
 )
 from verifiedfan.kafka._rdkafka import (
     UNKNOWN_TOPIC,
+    ClientEvents,
     base_config,
+    check_reachable,
     delivery_error,
     error_code,
     kafka_exception,
@@ -58,6 +60,9 @@ class Kafka(Session):
     :mod:`verifiedfan.testing.kafka` plugs in here). ``headers_hook`` is called once per batch to add
     headers (default: correlation id and W3C trace context); ``None`` disables it. ``instrument``
     (optional) wraps each batch: ``await instrument(topic, count, call)`` must return ``await call()``.
+    Opening checks, within ``connect_timeout`` seconds, that a broker answers (``None`` skips the
+    check): a wrong address raises :class:`BrokerUnavailableError` naming it and the cause, instead
+    of a send timing out minutes later.
     A value with a key that no field of the Avro schema names is refused (a misspelt field would
     otherwise be dropped silently); ``allow_unknown_fields=True`` drops such keys instead.
     """
@@ -81,6 +86,7 @@ class Kafka(Session):
         producer_factory: Callable[[dict[str, Any]], Any] | None = None,
         check_topic: bool = True,
         allow_unknown_fields: bool = False,
+        connect_timeout: float | None = 10.0,
     ) -> None:
         self.topic = validate_topic_name(topic)
         super().__init__(brokers=brokers, client_id=client_id, ssl=ssl)
@@ -91,6 +97,8 @@ class Kafka(Session):
         if delivery_timeout <= 0:
             raise ConfigurationError("delivery_timeout must be positive")
         self.delivery_timeout = delivery_timeout
+        self.connect_timeout = connect_timeout
+        self._events = ClientEvents()
         self.headers_hook = headers_hook
         self.instrument = instrument
         self._extra = dict(producer_config or {})
@@ -141,10 +149,14 @@ class Kafka(Session):
         await self.disconnect()
 
     async def connect(self) -> None:
-        """Create the librdkafka producer (resolving the TLS settings once). Idempotent."""
+        """Create the librdkafka producer (resolving the TLS settings once) and check that a broker
+        answers within ``connect_timeout`` (:class:`BrokerUnavailableError` otherwise). Idempotent."""
         if self._producer is not None:
             return
-        conf = base_config(brokers=self.brokers, client_id=self.client_id, ssl=await self.ssl_config())
+        self._events = events = ClientEvents()
+        conf = base_config(
+            brokers=self.brokers, client_id=self.client_id, ssl=await self.ssl_config(), events=events
+        )
         conf.update(
             {
                 "enable.idempotence": True,
@@ -163,6 +175,20 @@ class Kafka(Session):
         self._stop.clear()
         self._poller = threading.Thread(target=self._poll_loop, name="vf-kafka-poll", daemon=True)
         self._poller.start()
+        if self.connect_timeout is not None:
+            try:
+                await check_reachable(self._producer, events, conf["bootstrap.servers"], self.connect_timeout)
+            except BaseException:
+                await self._release()
+                raise
+
+    async def _release(self) -> None:
+        producer, self._producer = self._producer, None
+        self._stop.set()
+        self._wanted.set()
+        if self._poller is not None:
+            await asyncio.to_thread(self._poller.join)
+        del producer  # nothing was sent: librdkafka stops retrying when the handle goes
 
     def _poll_loop(self) -> None:
         # While a batch waits for its delivery reports, flush (librdkafka then sends at once instead

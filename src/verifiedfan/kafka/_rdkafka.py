@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from verifiedfan._optional import require
 from verifiedfan.errors import ConfigurationError
 from verifiedfan.kafka._errors import (
+    BrokerUnavailableError,
     DeliveryError,
     DeliveryFailure,
     KafkaError,
@@ -19,7 +24,9 @@ from verifiedfan.kafka._models import SslConfig
 
 __all__ = [
     "UNKNOWN_TOPIC",
+    "ClientEvents",
     "base_config",
+    "check_reachable",
     "delivery_error",
     "error_code",
     "kafka_exception",
@@ -35,46 +42,117 @@ UNKNOWN_TOPIC = frozenset(
 )
 
 
-def base_config(*, brokers: Sequence[str] | str, client_id: str, ssl: SslConfig | None) -> dict[str, Any]:
+def base_config(
+    *,
+    brokers: Sequence[str] | str,
+    client_id: str,
+    ssl: SslConfig | None,
+    events: ClientEvents | None = None,
+) -> dict[str, Any]:
     servers = brokers if isinstance(brokers, str) else ",".join(brokers)
     if not servers:
         raise ConfigurationError("no Kafka brokers configured")
+    events = events or ClientEvents()
     conf: dict[str, Any] = {
         "bootstrap.servers": servers,
         "client.id": client_id,
-        "logger": _LIBRDKAFKA_LOG,
-        "error_cb": _log_error,
+        "logger": events,
+        "error_cb": events.error,
     }
     if ssl is not None:
         conf.update(ssl.to_librdkafka())
     return conf
 
 
-class _LibrdkafkaLog:
-    """Where librdkafka's own log lines go: our logger, capped at WARNING.
+_NUMBERS = re.compile(r"\d+")
+_UNREACHABLE = frozenset({"_TRANSPORT", "_RESOLVE", "_AUTHENTICATION", "_SSL", "_ALL_BROKERS_DOWN"})
 
-    librdkafka logs every failed connection attempt as an error while it keeps retrying; what really
-    failed reaches the caller as a typed exception, so its lines are warnings at most here.
+
+class ClientEvents:
+    """librdkafka's ``error_cb`` and ``logger`` for one client.
+
+    librdkafka retries an unreachable broker every few milliseconds and reports every attempt (some
+    900 lines a minute for a wrong address). Here each distinct line (numbers aside) is logged once,
+    then again at most once per ``window`` seconds with the count of the lines held back. Log lines
+    are capped at WARNING: what really failed reaches the caller as a typed exception. The latest
+    reason a broker could not be reached is kept for that exception (``cause``), and ``all_down`` is
+    set when librdkafka reports every broker down.
     """
 
+    def __init__(self, window: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.window = window
+        self.cause: str | None = None
+        self.all_down = threading.Event()
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._seen: dict[tuple[int, str], list[float]] = {}  # key -> [last logged at, held back]
+
+    def error(self, err: Any) -> None:
+        """``error_cb``: global errors, librdkafka keeps retrying."""
+        code = error_code(err)
+        text = error_text(err)
+        if code == "_ALL_BROKERS_DOWN":
+            self.all_down.set()
+        elif code in _UNREACHABLE:
+            self.cause = text
+        self._emit(logging.WARNING, f"librdkafka: {code}: {text}")
+
     def log(self, level: int, msg: str, *args: Any, **kwargs: Any) -> None:
-        logger.log(min(level, logging.WARNING), msg, *args, **kwargs)
+        """The ``logger`` interface librdkafka's own log lines arrive through."""
+        self._emit(min(level, logging.WARNING), msg % args if args else msg)
+
+    def _emit(self, level: int, text: str) -> None:
+        key = (level, _NUMBERS.sub("#", text))
+        now = self._clock()
+        with self._lock:
+            seen = self._seen.get(key)
+            if seen is not None and now - seen[0] < self.window:
+                seen[1] += 1
+                return
+            held = int(seen[1]) if seen is not None else 0
+            self._seen[key] = [now, 0]
+        if held:
+            text = f"{text} ({held} more like it in the last {self.window:g} s)"
+        logger.log(level, "%s", text)
 
 
-_LIBRDKAFKA_LOG = _LibrdkafkaLog()
+async def check_reachable(
+    client: Any,
+    events: ClientEvents,
+    servers: str,
+    bound: float,
+    serve: Callable[[], object] | None = None,
+) -> None:
+    """A bounded metadata request: return once a broker answers, or raise
+    :class:`BrokerUnavailableError` naming ``servers`` and the cause, at the latest after ``bound``
+    seconds and at once when librdkafka reports every broker down. ``serve`` delivers the client's
+    callbacks (a consumer's; a producer's poll thread does it)."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    last: Any = None
+    while True:
+        left = bound - (loop.time() - started)
+        try:
+            await asyncio.to_thread(client.list_topics, None, max(0.05, min(0.5, left)))
+            return
+        except kafka_exception() as exc:
+            last = exc.args[0] if exc.args else exc
+        if serve is not None:
+            await asyncio.to_thread(serve)
+        if events.all_down.is_set() or loop.time() - started >= bound:
+            break
+    cause = events.cause or error_text(last)
+    raise BrokerUnavailableError(
+        f"cannot reach the Kafka brokers {servers!r} (bootstrap.servers): {cause} "
+        f"(gave up after {loop.time() - started:.1f} s; connect_timeout={bound:g} s)",
+        code="_ALL_BROKERS_DOWN" if events.all_down.is_set() else error_code(last),
+    )
 
 
 def kafka_exception() -> type[Exception]:
     """``confluent_kafka.KafkaException`` (imported on first use)."""
     exc: type[Exception] = require("confluent_kafka", "kafka").KafkaException
     return exc
-
-
-def _log_error(err: Any) -> None:
-    # Global librdkafka errors: librdkafka keeps retrying. A lost connection is reported once per
-    # attempt (debug); the cluster being unreachable, authentication or fatal errors are warnings.
-    level = logging.DEBUG if error_code(err) == "_TRANSPORT" else logging.WARNING
-    logger.log(level, "librdkafka: %s", err)
 
 
 def error_code(err: Any) -> str:

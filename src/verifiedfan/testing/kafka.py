@@ -247,6 +247,7 @@ class FakeBroker:
         self.partitions = partitions
         self.auto_create_topics = auto_create_topics
         self.max_message_bytes = max_message_bytes
+        self.reachable = True  # False: clients behave as with a wrong address (metadata fails)
         self.logs: dict[str, list[list[FakeMessage]]] = {}
         self.committed: dict[tuple[str, str, int], int] = {}
         self.cond = threading.Condition()
@@ -289,6 +290,26 @@ class FakeBroker:
             parts[index].append(message)
             self.cond.notify_all()
             return message
+
+    def metadata(self, conf: dict[str, Any], topic: str | None, create: bool) -> _Metadata:
+        """What ``list_topics`` answers; with ``reachable = False`` it fails as librdkafka does for a
+        wrong address, reporting the refusal and every broker down to the client's ``error_cb``."""
+        if not self.reachable:
+            report = conf.get("error_cb")
+            if report is not None:
+                servers = conf.get("bootstrap.servers")
+                transport = self._ck.KafkaError(
+                    self._ck.KafkaError._TRANSPORT, f"{servers}/bootstrap: Connect failed: Connection refused"
+                )
+                report(transport)
+                report(self._ck.KafkaError(self._ck.KafkaError._ALL_BROKERS_DOWN, "1/1 brokers are down"))
+            raise self._ck.KafkaException(self.error("_TRANSPORT"))
+        if topic is not None and topic not in self.logs and self.auto_create_topics and create:
+            self.create_topic(topic)
+        names = [topic] if topic is not None else list(self.logs)
+        return _Metadata(
+            {n: _TopicMeta(None if n in self.logs else self.error("UNKNOWN_TOPIC_OR_PART")) for n in names}
+        )
 
     def producer(self, conf: dict[str, Any]) -> FakeProducer:
         """A ``producer_factory`` for :class:`~verifiedfan.kafka.Kafka`."""
@@ -339,16 +360,7 @@ class FakeProducer:
         return 0
 
     def list_topics(self, topic: str | None = None, timeout: float = -1) -> _Metadata:
-        broker = self.broker
-        if topic is not None and topic not in broker.logs and broker.auto_create_topics and self.auto_create:
-            broker.create_topic(topic)
-        names = [topic] if topic is not None else list(broker.logs)
-        return _Metadata(
-            {
-                n: _TopicMeta(None if n in broker.logs else broker.error("UNKNOWN_TOPIC_OR_PART"))
-                for n in names
-            }
-        )
+        return self.broker.metadata(self.conf, topic, self.auto_create)
 
     def __len__(self) -> int:
         return len(self._queue)
@@ -358,7 +370,7 @@ class FakeConsumer:
     """Behaves like ``confluent_kafka.Consumer`` (every partition assigned to this member)."""
 
     def __init__(self, broker: FakeBroker, conf: dict[str, Any]) -> None:
-        self.broker, self.group = broker, str(conf["group.id"])
+        self.broker, self.conf, self.group = broker, conf, str(conf["group.id"])
         self.reset = str(conf.get("auto.offset.reset", "latest"))
         self.topics: list[str] = []
         self.positions: dict[tuple[str, int], int] = {}
@@ -367,6 +379,12 @@ class FakeConsumer:
 
     def subscribe(self, topics: list[str]) -> None:
         self.topics = list(topics)
+
+    def list_topics(self, topic: str | None = None, timeout: float = -1) -> _Metadata:
+        return self.broker.metadata(self.conf, topic, False)
+
+    def poll(self, timeout: float = -1) -> None:
+        return None  # callbacks are called at once; the fake hands out messages through consume()
 
     def _position(self, topic: str, partition: int, log: list[FakeMessage]) -> int:
         key = (topic, partition)

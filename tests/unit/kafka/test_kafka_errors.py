@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import logging
+
 import confluent_kafka
+import pytest
 
 from verifiedfan.kafka import (
     DeliveryError,
@@ -62,3 +65,36 @@ def test_schema_validation_error_summarises_indexes_and_fields() -> None:
 
 def test_errors_have_the_legacy_shape() -> None:
     assert UnknownTopicError("no topic").to_dict()["status"] == 404
+
+
+def test_librdkafka_lines_are_logged_once_per_window_with_the_count_held_back(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+
+    from verifiedfan.kafka._rdkafka import ClientEvents
+
+    now = [0.0]
+    events = ClientEvents(window=60.0, clock=lambda: now[0])
+    caplog.set_level(logging.DEBUG, logger="verifiedfan.kafka")
+    line = "[thrd:127.0.0.1:9/bootstrap]: Connect to ipv4#127.0.0.1:9 failed: Connection refused (after %dms)"
+    for attempt in range(1500):  # 75 s of librdkafka retrying every 50 ms
+        now[0] = attempt * 0.05
+        events.log(logging.ERROR, "%s [%s] %s", "FAIL", "rdkafka#producer-1", line % (attempt % 3))
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 2  # at 0 s, then once the 60 s window passed (at 60 s)
+    assert messages[1].endswith("(1199 more like it in the last 60 s)")
+    assert all(r.levelno == logging.WARNING for r in caplog.records)  # capped: the caller gets the error
+
+
+def test_the_cause_and_all_brokers_down_are_remembered_for_the_error() -> None:
+
+    from verifiedfan.kafka._rdkafka import ClientEvents
+
+    events = ClientEvents()
+    events.error(confluent_kafka.KafkaError(confluent_kafka.KafkaError._TRANSPORT, "b:9/bootstrap: refused"))
+    assert not events.all_down.is_set()
+    events.error(
+        confluent_kafka.KafkaError(confluent_kafka.KafkaError._ALL_BROKERS_DOWN, "1/1 brokers are down")
+    )
+    assert events.all_down.is_set()
+    assert events.cause == "b:9/bootstrap: refused"

@@ -271,3 +271,17 @@ def test_from_settings_takes_any_setting_as_an_override() -> None:
         KafkaConsumer.from_settings(settings)
     with pytest.raises(ConfigurationError, match="no topics"):
         KafkaConsumer.from_settings(KafkaSettings(brokers="b:1", group_id="g"))
+
+
+async def test_an_unreachable_broker_fails_on_open_naming_the_address(
+    broker: FakeBroker, registry: FakeSchemaRegistry
+) -> None:
+    from verifiedfan.kafka import BrokerUnavailableError
+
+    broker.reachable = False
+    with pytest.raises(BrokerUnavailableError, match=r"'fake:9092'.*Connection refused") as info:
+        async with fake_kafka(TOPIC, broker=broker, registry=registry):
+            pytest.fail("opened")
+    assert info.value.code == "_ALL_BROKERS_DOWN"
+    async with fake_kafka(TOPIC, broker=broker, registry=registry, connect_timeout=None):
+        pass  # the check can be skipped
