@@ -6,7 +6,8 @@ async function main(handler) {
   for await (const chunk of process.stdin) chunks.push(chunk);
   const input = JSON.parse(Buffer.concat(chunks).toString("utf8"));
   const output = await handler(input);
-  process.stdout.write(JSON.stringify(output));
+  // Exit once written: client libraries may keep sockets or timers alive.
+  process.stdout.write(JSON.stringify(output), () => process.exit(0));
 }
 
 function describe(error) {
