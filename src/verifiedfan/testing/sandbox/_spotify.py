@@ -111,7 +111,6 @@ class SpotifyApp(MusicApp):
                 "is_local": False,
                 "name": t.name,
                 "popularity": 50 + t.index % 50,
-                "preview_url": None,
                 "track_number": t.index % 12 + 1,
                 "type": "track",
                 "uri": f"spotify:track:{t.spotify_id}",
@@ -256,6 +255,14 @@ class SpotifyApp(MusicApp):
         )
         return Response(200, body)
 
+    def _context(self, track: int) -> bytes:
+        """The album a track was played from (Spotify's ContextObject)."""
+        album = self.catalog.tracks[track].spotify_album_id
+        return (
+            b'{"type":"album","href":"%s/albums/%s","external_urls":{"spotify":"https://open.spotify.com/album/%s"},'
+            b'"uri":"spotify:album:%s"}' % (_WEB.encode(), album.encode(), album.encode(), album.encode())
+        )
+
     def _recent(self, user: SeedUser, q: dict[str, str]) -> Response:
         limit = self._int(q, "limit", 20, 1, 50)
         before = self._int(q, "before", 0, 0, 10**15)
@@ -266,7 +273,7 @@ class SpotifyApp(MusicApp):
             plays = [(p, t) for p, t in plays if _ms(p) < before]
         chunk = plays[:limit]
         items = [
-            b'{"track":%s,"played_at":"%s","context":null}' % (self.track_json(t), p.encode())
+            b'{"track":%s,"played_at":"%s","context":%s}' % (self.track_json(t), p.encode(), self._context(t))
             for p, t in chunk
         ]
         base = f"{self.base_url}/v1/me/player/recently-played?limit={limit}"
