@@ -53,6 +53,10 @@ PAIRS: list[tuple[str, str]] = [
     ("src/verifiedfan/http/_async.py", "src/verifiedfan/http/_sync.py"),
     ("src/verifiedfan/redis/_async.py", "src/verifiedfan/redis/_sync.py"),
     ("src/verifiedfan/mongo/_async.py", "src/verifiedfan/mongo/_sync.py"),
+    ("src/verifiedfan/aws/_async/clients.py", "src/verifiedfan/aws/_sync/clients.py"),
+    ("src/verifiedfan/aws/_async/s3.py", "src/verifiedfan/aws/_sync/s3.py"),
+    ("src/verifiedfan/aws/_async/dynamodb.py", "src/verifiedfan/aws/_sync/dynamodb.py"),
+    ("src/verifiedfan/aws/_async/secrets.py", "src/verifiedfan/aws/_sync/secrets.py"),
 ]
 
 # Ordered (regex, replacement), each wrapped in word boundaries (see _bounded). Specific names first.
@@ -64,16 +68,23 @@ SUBS: list[tuple[str, str]] = [
     ("RedisInstrument", "SyncRedisInstrument"),
     ("(?<!\\.)Redis", "SyncRedis"),
     ("Mongo(Collection|Cursor)?", r"SyncMongo\1"),
+    ("AwsClients", "SyncAwsClients"),
+    ('(S3|DynamoDB|SecretsManager|CloudWatch)(?=[(:\\[\\],"]|\\s*$)', r"Sync\1"),
     # modules and imports
+    ("types_aiobotocore_([a-z0-9]+)", r"types_boto3_\1"),
+    ("aws\\._async", "aws._sync"),
     ("redis\\.asyncio", "redis"),
     ("pymongo\\.asynchronous", "pymongo.synchronous"),
     ("import asyncio\n", ""),
     ("asyncio\\.sleep", "time.sleep"),
     ("from collections\\.abc import Awaitable, ", "from collections.abc import "),
+    (", Awaitable(?=[,\n])", ""),
     # generic rules
     ("Async([A-Z][A-Za-z0-9_]*)", r"\1"),
     ("async_([a-z][a-z0-9_]*)", r"\1"),
     ("async def", "def"),
+    ("async for", "for"),
+    ("aiter_([a-z][a-z0-9_]*)", r"iter_\1"),
     ("await ", ""),
     ("aclose", "close"),
     ("__aenter__", "__enter__"),

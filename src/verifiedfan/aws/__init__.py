@@ -11,6 +11,7 @@ aiobotocore is imported when a client is first created, not when this package is
 from verifiedfan.aws._async.clients import AwsClients
 from verifiedfan.aws._async.dynamodb import DynamoDB
 from verifiedfan.aws._async.s3 import S3
+from verifiedfan.aws._async.secrets import SecretsManager
 from verifiedfan.aws._ddb_core import BatchWriteResult, QueryPage, ReturnValues, Update, UpdateFailure
 from verifiedfan.aws._errors import (
     AwsAccessDeniedError,
@@ -46,7 +47,16 @@ from verifiedfan.aws._s3_core import (
     ObjectSummary,
     UploadResult,
 )
+from verifiedfan.aws._secret_settings import (
+    SecretBackedSettings,
+    SecretSettingsSource,
+    settings_values_from_secret,
+)
 from verifiedfan.aws._settings import AwsSettings, RetryMode
+from verifiedfan.aws._sync.clients import SyncAwsClients
+from verifiedfan.aws._sync.dynamodb import SyncDynamoDB
+from verifiedfan.aws._sync.s3 import SyncS3
+from verifiedfan.aws._sync.secrets import SyncSecretsManager
 
 __all__ = [
     "CLOUDWATCH_MAX_BYTES_PER_CALL",
@@ -83,8 +93,16 @@ __all__ = [
     "QueryPage",
     "RetryMode",
     "ReturnValues",
+    "SecretBackedSettings",
+    "SecretSettingsSource",
+    "SecretsManager",
+    "SyncAwsClients",
+    "SyncDynamoDB",
+    "SyncS3",
+    "SyncSecretsManager",
     "Update",
     "UpdateFailure",
     "UploadResult",
+    "settings_values_from_secret",
     "translate",
 ]

@@ -183,7 +183,7 @@ class SyncMongoCollection:
         batch_size: int = 0,
         use_primary: bool = False,
     ) -> SyncMongoCursor:
-        """A cursor to iterate (``for``/``async for``), or ``coll.find(...).to_list(limit)``."""
+        """A cursor to iterate (``for``/``for``), or ``coll.find(...).to_list(limit)``."""
         return SyncMongoCursor(
             self,
             lambda: self._target(use_primary).find(

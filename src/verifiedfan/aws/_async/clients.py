@@ -1,8 +1,7 @@
-"""``AwsClients``: one long-lived aiobotocore client per service, built from :class:`AwsSettings`."""
+"""``AwsClients``: one long-lived client per AWS service, built from :class:`AwsSettings`."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import Mapping
@@ -10,6 +9,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from verifiedfan._optional import require
+from verifiedfan._primitives import AsyncFlights
 from verifiedfan.aws._errors import AwsError, translate
 from verifiedfan.aws._instrument import instrument_client
 from verifiedfan.aws._settings import AwsSettings
@@ -31,14 +31,15 @@ logger = logging.getLogger("verifiedfan.aws")
 class AwsClients:
     """The client factory every :mod:`verifiedfan.aws` class takes (``clients=``).
 
-    Creates one aiobotocore client per service on first use (client creation is slow, 1-2 s, and a
-    client per call cannot sustain even 50 req/s: anchors-2 §1.3) and closes them in :meth:`aclose`.
-    Share one factory across the S3, DynamoDB... objects of a process.
+    Creates one aiobotocore client (botocore in the sync twin) per service on first use, and closes
+    them in :meth:`aclose`: client creation is slow (1-2 s) and a client per call cannot sustain even
+    50 req/s (anchors-2 §1.3). Share one factory across the ``S3``, ``DynamoDB``... objects of a process.
 
-    The one way to inject what was built elsewhere: ``session=`` (an ``aiobotocore`` ``AioSession``,
-    used instead of a new one) or ``clients={"s3": client}`` (prebuilt clients, used as they are and
-    never closed here). ``trace=True`` wraps every call in a client span, ``metrics_namespace=`` times
-    it (metric ``aws.call``, dimensions ``Service``/``Method``) into ``metrics_sink`` (or the default).
+    The one way to inject what was built elsewhere: ``session=`` (an aiobotocore ``AioSession``, or a
+    botocore ``Session`` for the twin, used instead of a new one) or ``clients={"s3": client}``
+    (prebuilt clients, used as they are and never closed here). ``trace=True`` wraps every call in a
+    client span; ``metrics_namespace=`` times it (metric ``aws.call``, dimensions ``Service`` and
+    ``Method``) into ``metrics_sink`` (or the default sink).
     """
 
     def __init__(
@@ -60,7 +61,7 @@ class AwsClients:
         self._metrics_namespace = metrics_namespace
         self._metrics_sink = metrics_sink
         self._stack = contextlib.AsyncExitStack()
-        self._lock = asyncio.Lock()
+        self._flights = AsyncFlights()  # concurrent first uses of a service create one client
         self._closed = False
 
     @classmethod
@@ -74,8 +75,12 @@ class AwsClients:
         return self.settings.batch_concurrency
 
     def _config(self, service: str) -> Any:
-        config_module = require("aiobotocore.config", "aws")
-        return config_module.AioConfig(**self.settings.config_kwargs(service))
+        # unasync: async-only
+        return require("aiobotocore.config", "aws").AioConfig(**self.settings.config_kwargs(service))
+        # unasync: end
+        # unasync: sync-only
+        # return require("botocore.config", "aws").Config(**self.settings.config_kwargs(service))
+        # unasync: end
 
     async def client(self, service: str) -> Any:
         """The client of ``service`` (``"s3"``, ``"dynamodb"``...), created on first use."""
@@ -84,35 +89,42 @@ class AwsClients:
         found = self._clients.get(service)
         if found is not None:
             return found
-        async with self._lock:
-            found = self._clients.get(service)
-            if found is None:
-                found = await self._create(service)
-                self._clients[service] = found
-        return found
+        return await self._flights.run(service, lambda: self._create(service))
 
     async def _create(self, service: str) -> Any:
         raw = self._injected.get(service)
         if raw is None:
             if self._session is None:
+                # unasync: async-only
                 self._session = require("aiobotocore.session", "aws").get_session()
+                # unasync: end
+                # unasync: sync-only
+                # self._session = require("botocore.session", "aws").get_session()
+                # unasync: end
             try:
-                context = self._session.create_client(
+                created = self._session.create_client(
                     service, config=self._config(service), **self.settings.client_kwargs()
                 )
-                raw = await self._stack.enter_async_context(context)
+                # unasync: async-only
+                raw = await self._stack.enter_async_context(created)
+                # unasync: end
+                # unasync: sync-only
+                # raw = created
+                # self._stack.callback(created.close)
+                # unasync: end
             except AwsError:
                 raise
             except Exception as exc:
                 raise translate(exc, service=service, operation="create_client") from exc
             logger.debug("created the %s client", service)
-        return instrument_client(
+        found = self._clients[service] = instrument_client(
             raw,
             service,
             trace=self._trace,
             metrics_namespace=self._metrics_namespace,
             metrics_sink=self._metrics_sink,
         )
+        return found
 
     async def s3(self) -> S3Client:
         """The S3 client."""
