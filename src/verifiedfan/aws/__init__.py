@@ -10,8 +10,10 @@ aiobotocore is imported when a client is first created, not when this package is
 
 from verifiedfan.aws._async.clients import AwsClients
 from verifiedfan.aws._async.dynamodb import DynamoDB
+from verifiedfan.aws._async.lambda_ import Lambda
 from verifiedfan.aws._async.s3 import S3
 from verifiedfan.aws._async.secrets import SecretsManager
+from verifiedfan.aws._async.stepfunctions import StepFunctions
 from verifiedfan.aws._ddb_core import BatchWriteResult, QueryPage, ReturnValues, Update, UpdateFailure
 from verifiedfan.aws._errors import (
     AwsAccessDeniedError,
@@ -27,6 +29,13 @@ from verifiedfan.aws._errors import (
     translate,
 )
 from verifiedfan.aws._instrument import INSTRUMENTED_OPERATIONS
+from verifiedfan.aws._lambda_core import (
+    LAMBDA_EVENT_PAYLOAD_MAX,
+    LAMBDA_SYNC_PAYLOAD_MAX,
+    InvocationType,
+    InvokeResult,
+    LambdaFunctionError,
+)
 from verifiedfan.aws._limits import (
     CLOUDWATCH_MAX_BYTES_PER_CALL,
     CLOUDWATCH_MAX_METRICS_PER_CALL,
@@ -53,6 +62,16 @@ from verifiedfan.aws._secret_settings import (
     settings_values_from_secret,
 )
 from verifiedfan.aws._settings import AwsSettings, RetryMode
+from verifiedfan.aws._sfn_core import (
+    SFN_MAX_PAYLOAD,
+    Execution,
+    ExecutionStarted,
+    ExecutionStatus,
+    InvalidTaskTokenError,
+    TaskDoesNotExistError,
+    TaskTimedOutError,
+    TaskTokenError,
+)
 from verifiedfan.aws._sync.clients import SyncAwsClients
 from verifiedfan.aws._sync.dynamodb import SyncDynamoDB
 from verifiedfan.aws._sync.s3 import SyncS3
@@ -65,12 +84,15 @@ __all__ = [
     "DYNAMODB_WRITE",
     "FIREHOSE",
     "INSTRUMENTED_OPERATIONS",
+    "LAMBDA_EVENT_PAYLOAD_MAX",
+    "LAMBDA_SYNC_PAYLOAD_MAX",
     "MAX_BATCH_SIZE",
     "S3",
     "S3_DELETE",
     "S3_MAX_PARTS",
     "S3_MIN_PART_SIZE",
     "S3_PRESIGN_MAX_SECONDS",
+    "SFN_MAX_PAYLOAD",
     "AwsAccessDeniedError",
     "AwsBatchError",
     "AwsClients",
@@ -87,6 +109,14 @@ __all__ = [
     "DeleteFailure",
     "DeleteResult",
     "DynamoDB",
+    "Execution",
+    "ExecutionStarted",
+    "ExecutionStatus",
+    "InvalidTaskTokenError",
+    "InvocationType",
+    "InvokeResult",
+    "Lambda",
+    "LambdaFunctionError",
     "ObjectInfo",
     "ObjectPage",
     "ObjectSummary",
@@ -96,10 +126,14 @@ __all__ = [
     "SecretBackedSettings",
     "SecretSettingsSource",
     "SecretsManager",
+    "StepFunctions",
     "SyncAwsClients",
     "SyncDynamoDB",
     "SyncS3",
     "SyncSecretsManager",
+    "TaskDoesNotExistError",
+    "TaskTimedOutError",
+    "TaskTokenError",
     "Update",
     "UpdateFailure",
     "UploadResult",

@@ -35,6 +35,14 @@ INSTRUMENTED_OPERATIONS: dict[str, tuple[str, ...]] = {
     ),
     "secretsmanager": ("get_secret_value",),
     "cloudwatch": ("put_metric_data",),
+    "lambda": ("invoke",),
+    "stepfunctions": (
+        "start_execution",
+        "describe_execution",
+        "send_task_success",
+        "send_task_failure",
+        "send_task_heartbeat",
+    ),
 }
 
 

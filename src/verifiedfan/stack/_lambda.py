@@ -398,7 +398,7 @@ def make_server(host: str, port: int, registry: FunctionRegistry) -> ThreadingHT
                 limit = _EVENT_LIMIT if kind == "Event" else _SYNC_LIMIT
                 if len(body) > limit:
                     raise LambdaRouterError(
-                        413, "RequestEntityTooLargeException", f"{len(body)} byte payload is over {limit}"
+                        413, "RequestTooLargeException", f"{len(body)} byte payload is over {limit}"
                     )
                 payload = body or b"{}"
                 try:

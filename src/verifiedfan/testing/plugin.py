@@ -13,8 +13,9 @@ Session fixtures (typed, frozen connection settings): ``vf_kafka``, ``vf_schema_
 Per-test isolation (cleaned up afterwards): ``vf_kafka_topic`` (a new topic), ``vf_redis_prefix``
 (a key prefix; its keys are deleted), ``vf_mongo_db`` (a database, dropped), ``vf_s3_bucket`` (a
 bucket, emptied and deleted), ``vf_dynamodb_table`` (a table, deleted), ``vf_secret`` (a secret,
-deleted), ``vf_lambda_function`` (a factory that deploys a Python handler to the local Lambda;
-removed afterwards), ``vf_otlp_receiver`` (a client of the receiver's span API).
+deleted), ``vf_state_machine`` (a Step Functions callback machine, deleted), ``vf_lambda_function``
+(a factory that deploys a Python handler to the local Lambda; removed afterwards),
+``vf_otlp_receiver`` (a client of the receiver's span API).
 
 When a server cannot be started, the test fails under ``CI=true`` and is skipped (with the reason)
 otherwise. A test using a server fixture gets the ``integration`` marker and the server's marker.
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
         Stack,
         StackSettings,
     )
+    from verifiedfan.testing.stepfunctions import CallbackStateMachine
 
 __all__ = ["LambdaDeployer", "StackSession", "unavailable_outcome"]
 
@@ -389,6 +391,26 @@ def vf_secret(vf_aws: AwsConnection) -> Iterator[str]:
     finally:
         sm.delete_secret(SecretId=name, ForceDeleteWithoutRecovery=True)
         sm.close()
+
+
+@pytest.fixture
+def vf_state_machine(vf_aws: AwsConnection) -> Iterator[CallbackStateMachine]:
+    """A Step Functions state machine for this test whose one task waits for a task token
+    (``.waitForTaskToken``; the token goes to an SQS queue: ``wait_for_task()`` reads it).
+    Its executions are stopped and it is deleted afterwards, with its queue."""
+    from verifiedfan.testing.stepfunctions import CallbackStateMachine
+
+    sfn = _boto3_client(vf_aws, "stepfunctions")
+    sqs = _boto3_client(vf_aws, "sqs")
+    machine = CallbackStateMachine(sfn=sfn, sqs=sqs)
+    try:
+        yield machine
+    finally:
+        try:
+            machine.delete()
+        finally:
+            sfn.close()
+            sqs.close()
 
 
 class LambdaDeployer:
