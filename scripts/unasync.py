@@ -57,6 +57,7 @@ PAIRS: list[tuple[str, str]] = [
     ("src/verifiedfan/aws/_async/s3.py", "src/verifiedfan/aws/_sync/s3.py"),
     ("src/verifiedfan/aws/_async/dynamodb.py", "src/verifiedfan/aws/_sync/dynamodb.py"),
     ("src/verifiedfan/aws/_async/secrets.py", "src/verifiedfan/aws/_sync/secrets.py"),
+    ("src/verifiedfan/aws/_async/cloudwatch.py", "src/verifiedfan/aws/_sync/cloudwatch.py"),
 ]
 
 # Ordered (regex, replacement), each wrapped in word boundaries (see _bounded). Specific names first.

@@ -9,6 +9,7 @@ aiobotocore is imported when a client is first created, not when this package is
 """
 
 from verifiedfan.aws._async.clients import AwsClients
+from verifiedfan.aws._async.cloudwatch import CloudWatch
 from verifiedfan.aws._async.dynamodb import DynamoDB
 from verifiedfan.aws._async.lambda_ import Lambda
 from verifiedfan.aws._async.s3 import S3
@@ -72,7 +73,9 @@ from verifiedfan.aws._sfn_core import (
     TaskTimedOutError,
     TaskTokenError,
 )
+from verifiedfan.aws._sink import CloudWatchApiSink
 from verifiedfan.aws._sync.clients import SyncAwsClients
+from verifiedfan.aws._sync.cloudwatch import SyncCloudWatch
 from verifiedfan.aws._sync.dynamodb import SyncDynamoDB
 from verifiedfan.aws._sync.s3 import SyncS3
 from verifiedfan.aws._sync.secrets import SyncSecretsManager
@@ -105,6 +108,8 @@ __all__ = [
     "AwsTimeoutError",
     "AwsValidationError",
     "BatchWriteResult",
+    "CloudWatch",
+    "CloudWatchApiSink",
     "ConditionalCheckFailedError",
     "DeleteFailure",
     "DeleteResult",
@@ -128,6 +133,7 @@ __all__ = [
     "SecretsManager",
     "StepFunctions",
     "SyncAwsClients",
+    "SyncCloudWatch",
     "SyncDynamoDB",
     "SyncS3",
     "SyncSecretsManager",
