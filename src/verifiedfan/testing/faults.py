@@ -1,7 +1,8 @@
 """A local, scriptable, fault-injecting HTTP server for tests of HTTP clients.
 
-It listens on 127.0.0.1 (a free port) in background threads, so async and sync clients can both use
-it. Each path answers from a queue of scripted :class:`Reply` objects, then from its default reply::
+It runs on the sandbox framework's server core (:mod:`verifiedfan.testing.sandbox`), in a
+background thread on 127.0.0.1 (a free port), so async and sync clients can both use it. Each path
+answers from a queue of scripted :class:`Reply` objects, then from its route or the default reply::
 
     with FaultServer() as server:
         server.script("/items", Reply(status=503), Reply(status=429, headers={"Retry-After": "2"}),
@@ -13,24 +14,26 @@ it. Each path answers from a queue of scripted :class:`Reply` objects, then from
         ...
         assert server.hits("/items") == 3
 
-Every request is recorded (:attr:`FaultServer.requests`). Delays end early when the server stops.
+Every request is recorded (:attr:`FaultServer.requests`). Delays end early when the server stops
+(the connection is dropped). For a whole API with routes, seeded data and fault knobs, build a
+sandbox on :class:`verifiedfan.testing.sandbox.SandboxApp` instead.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import json as _json
-import socket
-import struct
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Literal, Self
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
+
+from verifiedfan.testing.sandbox._app import SandboxApp
+from verifiedfan.testing.sandbox._http import Request, Response
+from verifiedfan.testing.sandbox._runner import ApiSandbox
 
 __all__ = ["FaultServer", "RecordedRequest", "Reply", "TokenEndpoint"]
 
@@ -59,6 +62,24 @@ class Reply:
     @classmethod
     def close(cls) -> Reply:
         return cls(fault="close")
+
+    def to_response(self) -> Response:
+        headers = dict(self.headers)
+        body = self.body
+        content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
+        headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+        if self.json is not None:
+            body = _json.dumps(self.json).encode()
+            content_type = content_type or "application/json"
+        return Response(
+            self.status,
+            body,
+            content_type=content_type,
+            headers=list(headers.items()),
+            delay=self.delay,
+            drip=self.drip,
+            fault=self.fault,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,72 +144,28 @@ class TokenEndpoint:
         return Reply(json=body, delay=self.delay)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    request_queue_size = 256
-    owner: FaultServer
+class _ScriptApp(SandboxApp):
+    """The framework app behind :class:`FaultServer`: every path answers from the owner's scripts."""
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Broken connections are the point of this server: stay quiet."""
+    kind = "fault-server"
 
+    def __init__(self, *, owner: FaultServer, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.owner = owner
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _Server
-    timeout = 10
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """No access log on stderr."""
-
-    def _handle(self) -> None:
-        parts = urlsplit(self.path)
-        length = int(self.headers.get("content-length") or 0)
-        request = RecordedRequest(
-            method=self.command,
-            path=parts.path,
-            query=parse_qs(parts.query),
-            headers={k.lower(): v for k, v in self.headers.items()},
-            body=self.rfile.read(length) if length else b"",
+    def __call__(self, request: Request) -> Response:
+        recorded = RecordedRequest(
+            method=request.method,
+            path=request.path,
+            query=parse_qs(request.query_string),
+            headers=request.headers,
+            body=request.body,
         )
-        owner = self.server.owner
-        reply = owner._next_reply(request)
-        if reply.delay and owner._stopping.wait(reply.delay):
-            self.close_connection = True
-            return
-        if reply.fault == "reset":
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.connection.close()
-            self.close_connection = True
-            return
-        if reply.fault == "close":
-            self.connection.shutdown(socket.SHUT_RDWR)
-            self.close_connection = True
-            return
-        body = reply.body
-        headers = dict(reply.headers)
-        if reply.json is not None:
-            body = _json.dumps(reply.json).encode()
-            headers.setdefault("Content-Type", "application/json")
-        self.send_response(reply.status)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if not reply.drip:
-            self.wfile.write(body)
-            return
-        for i in range(len(body)):
-            self.wfile.write(body[i : i + 1])
-            self.wfile.flush()
-            if owner._stopping.wait(reply.drip):
-                return
+        return self.owner._next_reply(recorded).to_response()
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
 
-    def finish(self) -> None:
-        with contextlib.suppress(OSError):
-            super().finish()
+class _Runner(ApiSandbox):
+    app_class = _ScriptApp
 
 
 class FaultServer:
@@ -199,33 +176,23 @@ class FaultServer:
         self._scripts: dict[str, deque[Reply | Handler]] = {}
         self._routes: dict[str, Reply | Handler] = {}
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
         self.requests: list[RecordedRequest] = []
-        self._httpd: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._runner: _Runner | None = None
 
     @property
     def url(self) -> str:
-        if self._httpd is None:
+        if self._runner is None:
             raise RuntimeError("the server is not started")
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._runner.url
 
     def start(self) -> Self:
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
-        self._httpd.owner = self
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="fault-server", daemon=True
-        )
-        self._thread.start()
+        self._runner = _Runner(owner=self).start()
         return self
 
     def stop(self) -> None:
-        self._stopping.set()
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
+        if self._runner is not None:
+            self._runner.stop()
+            self._runner = None
 
     def __enter__(self) -> Self:
         return self.start()
@@ -268,7 +235,11 @@ class FaultServer:
             auth = request.headers.get("authorization", "")
             if auth.startswith("Bearer ") and auth[7:] in tokens.valid:
                 return reply
-            return Reply(status=401, json={"error": "invalid_token"})
+            return Reply(
+                status=401,
+                json={"error": "invalid_token"},
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
 
         self.route(path, handler)
 

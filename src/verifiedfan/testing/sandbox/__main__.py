@@ -16,7 +16,7 @@ import signal
 import sys
 
 from verifiedfan.testing.sandbox._faults import Faults
-from verifiedfan.testing.sandbox._http import serve
+from verifiedfan.testing.sandbox._http import serve, shutdown
 from verifiedfan.testing.sandbox._runner import load_app_class
 
 ALIASES = {
@@ -41,8 +41,7 @@ async def _main(args: argparse.Namespace) -> None:
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     await stop.wait()
-    server.close()
-    await server.wait_closed()
+    await shutdown(server)
 
 
 def main(argv: list[str] | None = None) -> None:

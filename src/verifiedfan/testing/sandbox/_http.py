@@ -24,7 +24,7 @@ from ssl import SSLContext
 from typing import Any, Literal
 from urllib.parse import parse_qsl, unquote
 
-__all__ = ["Fault", "Handler", "Request", "Response", "dumps", "serve"]
+__all__ = ["Fault", "Handler", "Request", "Response", "dumps", "serve", "shutdown"]
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,7 @@ class Request:
     body: bytes = b""
     route: str | None = None
     params: dict[str, str] = field(default_factory=dict)
+    query_string: str = ""  # the raw query, for a repeated key (``query`` keeps its last value)
 
     def json(self) -> Any:
         """The body parsed as JSON (``ValueError`` when it is not JSON)."""
@@ -86,7 +87,7 @@ class Response:
 
     status: int = 200
     body: bytes = b""
-    content_type: str = "application/json; charset=utf-8"
+    content_type: str | None = "application/json; charset=utf-8"  # None: no Content-Type header
     headers: list[tuple[str, str]] = field(default_factory=list)
     delay: float = 0.0
     drip: float = 0.0
@@ -99,11 +100,9 @@ class Response:
 
     def encode(self, *, keep_alive: bool) -> bytes:
         reason = _REASONS.get(self.status, "Status")
-        lines = [
-            f"HTTP/1.1 {self.status} {reason}",
-            f"Content-Type: {self.content_type}",
-            f"Content-Length: {len(self.body)}",
-        ]
+        lines = [f"HTTP/1.1 {self.status} {reason}", f"Content-Length: {len(self.body)}"]
+        if self.content_type is not None:
+            lines.append(f"Content-Type: {self.content_type}")
         if not keep_alive:
             lines.append("Connection: close")
         lines.extend(f"{k}: {v}" for k, v in self.headers)
@@ -119,10 +118,11 @@ Handler = Callable[[Request], Response]
 
 
 class _Connection(asyncio.Protocol):
-    __slots__ = ("_buffer", "_busy", "_handler", "_loop", "_transport")
+    __slots__ = ("_buffer", "_busy", "_handler", "_live", "_loop", "_transport")
 
-    def __init__(self, handler: Handler) -> None:
+    def __init__(self, handler: Handler, live: set[_Connection]) -> None:
         self._handler = handler
+        self._live = live
         self._buffer = bytearray()
         self._transport: asyncio.Transport | None = None
         self._busy = False
@@ -130,9 +130,17 @@ class _Connection(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = transport  # type: ignore[assignment]
+        self._live.add(self)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._transport = None
+        self._live.discard(self)
+
+    def abort(self) -> None:
+        """Drop the connection now (the server is stopping; delayed answers are never sent)."""
+        if self._transport is not None:
+            self._transport.abort()
+            self._transport = None
 
     def data_received(self, data: bytes) -> None:
         self._buffer += data
@@ -240,16 +248,33 @@ class _Connection(asyncio.Protocol):
             length = -1
         else:
             length = int(headers.get("content-length", "0") or "0")
-        return Request(method.upper(), unquote(path), query, headers), keep_alive, length
+        request = Request(method.upper(), unquote(path), query, headers, query_string=query_string)
+        return request, keep_alive, length
+
+
+_LIVE: dict[asyncio.Server, set[_Connection]] = {}
 
 
 async def serve(
     handler: Handler, *, host: str = "127.0.0.1", port: int = 0, ssl: SSLContext | None = None
 ) -> asyncio.Server:
     """Start serving ``handler`` on ``host:port`` (0 = a free port) in the running loop; with
-    ``ssl``, over TLS."""
+    ``ssl``, over TLS. Stop it with :func:`shutdown`."""
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: _Connection(handler), host, port, reuse_address=True, ssl=ssl)
+    live: set[_Connection] = set()
+    server = await loop.create_server(
+        lambda: _Connection(handler, live), host, port, reuse_address=True, ssl=ssl
+    )
+    _LIVE[server] = live
     with contextlib.suppress(AttributeError):
         await server.start_serving()
     return server
+
+
+async def shutdown(server: asyncio.Server) -> None:
+    """Stop listening and drop every open connection (a client waiting on a delayed answer gets a
+    closed connection at once, not a hang until its timeout)."""
+    server.close()
+    for connection in list(_LIVE.pop(server, ())):
+        connection.abort()
+    await server.wait_closed()

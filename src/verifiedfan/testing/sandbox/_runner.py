@@ -22,7 +22,7 @@ from typing import Any, ClassVar, Self
 from verifiedfan.errors import ConfigurationError, NotConnectedError, ValidationError
 from verifiedfan.testing.sandbox._app import SandboxApp
 from verifiedfan.testing.sandbox._faults import Faults
-from verifiedfan.testing.sandbox._http import Request, serve
+from verifiedfan.testing.sandbox._http import Request, serve, shutdown
 from verifiedfan.testing.sandbox._journal import JournalEntry
 
 __all__ = ["ApiSandbox", "load_app_class"]
@@ -117,8 +117,7 @@ class ApiSandbox:
             try:
                 loop.run_forever()
             finally:
-                server.close()
-                loop.run_until_complete(server.wait_closed())
+                loop.run_until_complete(shutdown(server))
                 loop.close()
 
         self._thread = threading.Thread(target=run, name=f"vf-sandbox-{self.kind}", daemon=True)
