@@ -58,6 +58,8 @@ PAIRS: list[tuple[str, str]] = [
     ("src/verifiedfan/aws/_async/dynamodb.py", "src/verifiedfan/aws/_sync/dynamodb.py"),
     ("src/verifiedfan/aws/_async/secrets.py", "src/verifiedfan/aws/_sync/secrets.py"),
     ("src/verifiedfan/aws/_async/cloudwatch.py", "src/verifiedfan/aws/_sync/cloudwatch.py"),
+    ("src/verifiedfan/aws/_async/lambda_.py", "src/verifiedfan/aws/_sync/lambda_.py"),
+    ("src/verifiedfan/aws/_async/stepfunctions.py", "src/verifiedfan/aws/_sync/stepfunctions.py"),
 ]
 
 # Ordered (regex, replacement), each wrapped in word boundaries (see _bounded). Specific names first.
@@ -70,7 +72,7 @@ SUBS: list[tuple[str, str]] = [
     ("(?<!\\.)Redis", "SyncRedis"),
     ("Mongo(Collection|Cursor)?", r"SyncMongo\1"),
     ("AwsClients", "SyncAwsClients"),
-    ('(S3|DynamoDB|SecretsManager|CloudWatch)(?=[(:\\[\\],"]|\\s*$)', r"Sync\1"),
+    ('(S3|DynamoDB|SecretsManager|CloudWatch|Lambda|StepFunctions)(?=[(:\\[\\],"]|\\s*$)', r"Sync\1"),
     # modules and imports
     ("types_aiobotocore_([a-z0-9]+)", r"types_boto3_\1"),
     ("aws\\._async", "aws._sync"),

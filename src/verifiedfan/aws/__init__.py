@@ -77,8 +77,10 @@ from verifiedfan.aws._sink import CloudWatchApiSink
 from verifiedfan.aws._sync.clients import SyncAwsClients
 from verifiedfan.aws._sync.cloudwatch import SyncCloudWatch
 from verifiedfan.aws._sync.dynamodb import SyncDynamoDB
+from verifiedfan.aws._sync.lambda_ import SyncLambda
 from verifiedfan.aws._sync.s3 import SyncS3
 from verifiedfan.aws._sync.secrets import SyncSecretsManager
+from verifiedfan.aws._sync.stepfunctions import SyncStepFunctions
 
 __all__ = [
     "CLOUDWATCH_MAX_BYTES_PER_CALL",
@@ -135,8 +137,10 @@ __all__ = [
     "SyncAwsClients",
     "SyncCloudWatch",
     "SyncDynamoDB",
+    "SyncLambda",
     "SyncS3",
     "SyncSecretsManager",
+    "SyncStepFunctions",
     "TaskDoesNotExistError",
     "TaskTimedOutError",
     "TaskTokenError",
