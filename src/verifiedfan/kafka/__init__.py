@@ -24,6 +24,7 @@ from verifiedfan.kafka._errors import (
     SchemaNotFoundError,
     SchemaRegistryError,
     SchemaValidationError,
+    UndecodableMessageError,
     UnknownTopicError,
 )
 from verifiedfan.kafka._formatters import (
@@ -46,6 +47,7 @@ from verifiedfan.kafka._hooks import (
     default_message_context,
     tracing_enabled,
 )
+from verifiedfan.kafka._logical import OutOfRangeValue
 from verifiedfan.kafka._models import (
     ConsumedMessage,
     KafkaMessage,
@@ -88,6 +90,7 @@ __all__ = [
     "MessageDecodeError",
     "MessageInput",
     "MessageTooLargeError",
+    "OutOfRangeValue",
     "RecordMetadata",
     "RegisteredSchema",
     "RegistryUnavailableError",
@@ -100,6 +103,7 @@ __all__ = [
     "SendInstrument",
     "SslConfig",
     "SslProvider",
+    "UndecodableMessageError",
     "UnknownTopicError",
     "can_read",
     "default_headers_hook",

@@ -3,7 +3,10 @@
 Offsets are stored only after a message was handled (``enable.auto.offset.store=false``) and
 librdkafka commits the stored offsets in the background and on close: a crash re-delivers the
 messages that were not handled, never skips them. A message that cannot be decoded is sent to the
-dead-letter topic, with the reason in its headers, and the consumer goes on.
+dead-letter topic, with the reason in its headers, and the consumer goes on; without a dead-letter
+topic the consumer stops on it with :class:`UndecodableMessageError` (naming topic, partition and
+offset) and ``await consumer.skip(error)`` moves past it. Date and time values out of Python's
+range are not undecodable: they come back as :class:`OutOfRangeValue`.
 """
 
 from __future__ import annotations
@@ -20,7 +23,12 @@ from typing import Any, Literal, TypeVar
 from verifiedfan._optional import require
 from verifiedfan.errors import ConfigurationError, NotConnectedError
 from verifiedfan.kafka._broker_settings import Session
-from verifiedfan.kafka._errors import InvalidSchemaError, MessageDecodeError, SchemaNotFoundError
+from verifiedfan.kafka._errors import (
+    InvalidSchemaError,
+    MessageDecodeError,
+    SchemaNotFoundError,
+    UndecodableMessageError,
+)
 from verifiedfan.kafka._formatters import AvroFormatter, CallableFormatter, Formatter
 from verifiedfan.kafka._headers import Headers
 from verifiedfan.kafka._hooks import MessageContext, default_message_context
@@ -209,6 +217,28 @@ class KafkaConsumer(Session):
             raise NotConnectedError("the Kafka consumer is closed")
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
 
+    async def skip(self, message: UndecodableMessageError | ConsumedMessage) -> None:
+        """Move past one message: the one an :class:`UndecodableMessageError` names (or a
+        :class:`ConsumedMessage` a handler cannot process). Its offset is stored as handled (and
+        committed with the others), so neither this consumer nor the group reads it again;
+        iterate again to go on with the next one."""
+        consumer = self._consumer
+        if consumer is None:
+            raise NotConnectedError("the Kafka consumer is closed")
+        where = (message.topic, message.partition, message.offset)
+        for raw in self._buffer:
+            if (raw.topic(), raw.partition(), raw.offset()) == where:
+                self._buffer.remove(raw)
+                self._store(raw)
+                break
+        else:
+            partition = require("confluent_kafka", "kafka").TopicPartition
+            try:
+                consumer.store_offsets(offsets=[partition(where[0], where[1], where[2] + 1)])
+            except kafka_exception() as exc:
+                raise translate(exc, "skip") from exc
+        logger.warning("skipped %s[%d]@%d", *where)
+
     def stop(self) -> None:
         """Ask :meth:`run` and the iterator to return after the current message."""
         self._stopping = True
@@ -371,7 +401,13 @@ class KafkaConsumer(Session):
     async def _dead_letter(self, raw: Any, headers: Headers, exc: Exception) -> None:
         where = f"{raw.topic()}[{raw.partition()}]@{raw.offset()}"
         if self._dlq is None:
-            raise MessageDecodeError(f"cannot decode {where} and no dead_letter_topic: {exc}") from exc
+            raise UndecodableMessageError(
+                f"cannot decode {where} and no dead_letter_topic: {exc}; stopped there, nothing lost "
+                "(await consumer.skip(error) to move past it, or set dead_letter_topic=)",
+                topic=raw.topic(),
+                partition=raw.partition(),
+                offset=raw.offset(),
+            ) from exc
         logger.warning("dead-lettering %s to %s: %s", where, self.dead_letter_topic, exc)
         extra = {
             "vf.dlq.reason": str(exc)[:1000],

@@ -10,6 +10,7 @@
     ├── SchemaValidationError (ValidationError)  a value does not match the schema; nothing was sent
     ├── InvalidSchemaError (ValidationError)     a schema that does not parse
     ├── MessageDecodeError             bytes that are not a message of the expected format
+    │   └── UndecodableMessageError    the consumer stopped on one (``topic``, ``partition``, ``offset``)
     └── SchemaRegistryError            the registry answered with an error
         ├── SchemaNotFoundError        404: unknown subject, version or id
         ├── SchemaIncompatibleError    409: refused by the subject's compatibility rule
@@ -37,6 +38,7 @@ __all__ = [
     "SchemaNotFoundError",
     "SchemaRegistryError",
     "SchemaValidationError",
+    "UndecodableMessageError",
     "UnknownTopicError",
 ]
 
@@ -140,6 +142,19 @@ class InvalidSchemaError(KafkaError, ValidationError):
 
 class MessageDecodeError(KafkaError):
     """Bytes that cannot be decoded (bad magic byte, unknown schema id, corrupt body...)."""
+
+
+class UndecodableMessageError(MessageDecodeError):
+    """A consumer without a dead-letter topic met a message it cannot decode and stopped there, so
+    that nothing is lost: ``topic``, ``partition`` and ``offset`` name it. Reading again meets it
+    again; ``await consumer.skip(error)`` moves past it (its offset is stored as handled), or give
+    the consumer a ``dead_letter_topic`` to set such messages aside."""
+
+    def __init__(self, message: str, *, topic: str, partition: int, offset: int) -> None:
+        super().__init__(message)
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
 
 
 class SchemaRegistryError(KafkaError):

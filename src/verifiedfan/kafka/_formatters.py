@@ -28,6 +28,7 @@ from verifiedfan.kafka._errors import (
     SchemaValidationError,
 )
 from verifiedfan.kafka._fastcheck import Check, UnknownFields, compile_check, compile_unknown_fields
+from verifiedfan.kafka._logical import RangeCheck, compile_range_check, has_ranged_logical, range_safe
 from verifiedfan.kafka._registry import SchemaRegistryClient
 
 __all__ = [
@@ -195,6 +196,8 @@ class AvroFormatter:
         self._writers: dict[int, Any] = {}
         self._checks: dict[int, Check] = {}
         self._unknown: dict[int, UnknownFields] = {}
+        self._ranges: dict[int, RangeCheck | None] = {}
+        self._safe: dict[int, tuple[Any, Any]] = {}
         self._reader = None if reader_schema is None else parse_avro_schema(reader_schema)
         self._fastavro = require("fastavro", "kafka")
         validation = require("fastavro.validation", "kafka")
@@ -246,6 +249,9 @@ class AvroFormatter:
             unknown = self._unknown.get(schema_id) or self._unknown.setdefault(
                 schema_id, compile_unknown_fields(parsed)
             )
+        if schema_id not in self._ranges:
+            self._ranges[schema_id] = compile_range_check(parsed)
+        ranges = self._ranges[schema_id]
         payloads: list[bytes] = []
         errors: list[FieldIssue] = []
         for index, value in enumerate(values):
@@ -256,6 +262,9 @@ class AvroFormatter:
                 continue
             if unknown is not None and (extra := unknown(value, "")):
                 errors.extend(_unknown_issues(index, extra))
+                continue
+            if ranges is not None and (outside := ranges(value, "")):
+                errors.extend(_range_issues(index, outside))
                 continue
             try:
                 writer(buf, parsed, value)
@@ -306,13 +315,39 @@ class AvroFormatter:
         return parsed
 
     async def decode(self, data: bytes, *, topic: str) -> Decoded:
+        """The value of Confluent wire-format bytes. A date or time value Python cannot hold (year 0,
+        past 9999...) comes back as an :class:`OutOfRangeValue` (the raw number), never an error."""
         schema_id, body = unpack_wire(data)
         writer = await self.writer_schema(schema_id)
+        read = self._fastavro.schemaless_reader
         try:
-            value = self._fastavro.schemaless_reader(io.BytesIO(body), writer, self._reader)
+            value = read(io.BytesIO(body), writer, self._reader)
         except Exception as exc:  # corrupt body or unresolvable schemas: fastavro raises many types
-            raise MessageDecodeError(f"cannot decode Avro body with schema id {schema_id}: {exc}") from exc
+            safe = (
+                self._range_safe(schema_id, writer) if isinstance(exc, OverflowError | ValueError) else None
+            )
+            if safe is None:
+                raise MessageDecodeError(
+                    f"cannot decode Avro body with schema id {schema_id}: {exc}"
+                ) from exc
+            try:  # a logical value out of Python's range: read it again, keeping such values raw
+                value = read(io.BytesIO(body), *safe)
+            except Exception as again:
+                raise MessageDecodeError(
+                    f"cannot decode Avro body with schema id {schema_id}: {exc}"
+                ) from again
         return Decoded(value, schema_id)
+
+    def _range_safe(self, schema_id: int, writer: Any) -> tuple[Any, Any] | None:
+        if schema_id not in self._safe:
+            reader = self._reader
+            if not (has_ranged_logical(writer) or has_ranged_logical(reader)):
+                return None
+            self._safe[schema_id] = (
+                parse_avro_schema(range_safe(writer)),
+                None if reader is None else parse_avro_schema(range_safe(reader)),
+            )
+        return self._safe[schema_id]
 
 
 def _describe(schema: Any) -> str:
@@ -343,6 +378,21 @@ def _holds_key(value: Any, key: str) -> bool:
     if isinstance(value, list | tuple):
         return any(_holds_key(v, key) for v in value)
     return False
+
+
+def _range_issues(index: int, outside: list[tuple[str, str]]) -> list[FieldIssue]:
+    issues = []
+    for path, logical in outside:
+        span = "one day" if logical.startswith("time-") else "the years 1-9999"
+        issues.append(
+            FieldIssue(
+                index,
+                path,
+                f"expected {logical} within {span}, got int out of range (a consumer could not read it "
+                "back as a date or time; a microsecond count in a millisecond field?)",
+            )
+        )
+    return issues
 
 
 def _unknown_issues(index: int, found: list[tuple[str, frozenset[str]]]) -> list[FieldIssue]:

@@ -413,8 +413,11 @@ class FakeConsumer:
                     return out
                 self.broker.cond.wait(left)
 
-    def store_offsets(self, message: Any = None) -> None:
-        self.stored[(message.topic(), message.partition())] = message.offset() + 1
+    def store_offsets(self, message: Any = None, offsets: Any = None) -> None:
+        if message is not None:
+            self.stored[(message.topic(), message.partition())] = message.offset() + 1
+        for tp in offsets or ():
+            self.stored[(tp.topic, tp.partition)] = tp.offset
 
     def commit(self, asynchronous: bool = True) -> None:
         with self.broker.cond:
