@@ -73,6 +73,7 @@ from verifiedfan.aws._sfn_core import (
     TaskTimedOutError,
     TaskTokenError,
 )
+from verifiedfan.aws._sigv4 import SigV4Auth
 from verifiedfan.aws._sink import CloudWatchApiSink
 from verifiedfan.aws._sync.clients import SyncAwsClients
 from verifiedfan.aws._sync.cloudwatch import SyncCloudWatch
@@ -133,6 +134,7 @@ __all__ = [
     "SecretBackedSettings",
     "SecretSettingsSource",
     "SecretsManager",
+    "SigV4Auth",
     "StepFunctions",
     "SyncAwsClients",
     "SyncCloudWatch",
