@@ -1,0 +1,140 @@
+"""Workflow 4, AWS resource operations: stream a CSV report into S3 in parts, share it through a
+presigned URL, check the download byte for byte, and record its metadata in DynamoDB.
+
+    python examples/aws_report.py --bucket BUCKET --table TABLE [--rows N] [--key KEY]
+
+Connection settings come from the ``VF_AWS_*`` environment variables (:class:`AwsSettings`), e.g.
+against the moto server of ``vf stack up aws``::
+
+    VF_AWS_ENDPOINT_URL=http://127.0.0.1:15000 VF_AWS_REGION=us-east-1 \
+    VF_AWS_ACCESS_KEY_ID=testing VF_AWS_SECRET_ACCESS_KEY=testing \
+        python examples/aws_report.py --bucket my-bucket --table my-table
+
+The table has a string hash key ``pk`` and range key ``sk``. Prints one JSON line (the metadata).
+Steps 6-7 of the workflow (invoke a Lambda function that reads the object, then ``send_task_success``
+to Step Functions) plug in as ``after_upload`` steps: see :data:`AfterUpload`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+
+import httpx
+
+from verifiedfan.aws import S3, AwsClients, AwsSettings, DynamoDB
+
+PART_SIZE = 5 * 1024 * 1024  # S3's minimum part: a report over 5 MiB goes up in several parts
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the workflow produced: the object, its checksum, the link and what the link served."""
+
+    bucket: str
+    key: str
+    size: int
+    sha256: str
+    etag: str
+    parts: int
+    url: str
+    downloaded_sha256: str
+    created_at: str
+
+
+#: A step run after the metadata is written (workflow steps 6-7: ``Lambda.invoke`` to process the
+#: report, then ``StepFunctions.send_task_success``); it gets the report and the shared clients.
+AfterUpload = Callable[[Report, AwsClients], Awaitable[None]]
+
+
+async def csv_rows(rows: int, digest: hashlib._Hash, sizes: list[int]) -> AsyncIterator[bytes]:
+    """The report, produced a block of rows at a time (never whole in memory)."""
+    header = b"fan_id,artist_id,score,verified\n"
+    digest.update(header)
+    sizes.append(len(header))
+    yield header
+    for start in range(0, rows, 10_000):
+        block = "".join(
+            f"fan-{i:08d},artist-{i % 97:03d},{(i * 7919) % 1000 / 10:.1f},{'true' if i % 3 else 'false'}\n"
+            for i in range(start, min(start + 10_000, rows))
+        ).encode()
+        digest.update(block)
+        sizes.append(len(block))
+        yield block
+
+
+async def run(
+    settings: AwsSettings,
+    *,
+    bucket: str,
+    table: str,
+    key: str = "users/report.csv",
+    rows: int = 200_000,
+    after_upload: Sequence[AfterUpload] = (),
+) -> Report:
+    async with AwsClients(settings) as clients:
+        s3 = S3(bucket, clients=clients, part_size=PART_SIZE)
+        metadata = DynamoDB(table, clients=clients)
+
+        # Steps 1-2: stream the CSV into S3, in parts as they fill.
+        digest, sizes = hashlib.sha256(), []
+        uploaded = await s3.upload_from_stream(key, csv_rows(rows, digest, sizes), content_type="text/csv")
+        size = sum(sizes)
+        parts = int(uploaded.etag.strip('"').rpartition("-")[2]) if "-" in uploaded.etag else 1
+
+        # Step 3: a presigned URL; step 4: the user downloads it over plain HTTP.
+        url = await s3.generate_signed_url(key, expires_in=3600)
+        downloaded = hashlib.sha256()
+        async with httpx.AsyncClient(timeout=60) as http, http.stream("GET", url) as answer:
+            answer.raise_for_status()
+            async for chunk in answer.aiter_bytes():
+                downloaded.update(chunk)
+
+        report = Report(
+            bucket=bucket,
+            key=key,
+            size=size,
+            sha256=digest.hexdigest(),
+            etag=uploaded.etag,
+            parts=parts,
+            url=url.split("?", 1)[0],  # the signature is a credential: never stored or printed
+            downloaded_sha256=downloaded.hexdigest(),
+            created_at=datetime.now(UTC).isoformat(),
+        )
+        if report.downloaded_sha256 != report.sha256:
+            raise RuntimeError(f"the download of {key} does not match the upload")
+
+        # Step 5: the file's metadata, written once (a second run with the same key is refused).
+        await metadata.put(
+            {"pk": f"report#{key}", "sk": "metadata", **asdict(report)},
+            condition_expression="attribute_not_exists(pk)",
+        )
+
+        # Steps 6-7: hook points for Lambda (process the report) and Step Functions (task done).
+        for step in after_upload:
+            await step(report, clients)
+        return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bucket", required=True)
+    parser.add_argument("--table", required=True)
+    parser.add_argument("--key", default="users/report.csv")
+    parser.add_argument("--rows", type=int, default=200_000)
+    args = parser.parse_args(argv)
+    report = asyncio.run(
+        run(AwsSettings(), bucket=args.bucket, table=args.table, key=args.key, rows=args.rows)
+    )
+    sys.stdout.write(json.dumps(asdict(report)) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
