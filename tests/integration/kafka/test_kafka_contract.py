@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from verifiedfan.kafka import (
@@ -15,9 +17,8 @@ from verifiedfan.kafka import (
     UnknownTopicError,
 )
 from verifiedfan.kafka._formatters import CallableFormatter
-from verifiedfan.testing.kafka import java_partition
 
-from .conftest import V1, V2, V3_INCOMPATIBLE, Backend, event
+from .conftest import V1, V2, V3_INCOMPATIBLE, Backend, RealBackend, event
 
 
 async def drain(backend: Backend, consumer: KafkaConsumer, expected: int) -> list[ConsumedMessage]:
@@ -42,12 +43,40 @@ async def test_round_trip_metadata_matches_what_the_consumer_sees(backend: Backe
     ]
 
 
+# The partitions librdkafka's murmur2_random partitioner (the Java client's) gave the keys
+# "user-0".."user-39" over 6 partitions on the real broker, recorded from confluent-kafka's own
+# Producer: a reference neither backend computes (the fake used to be compared with itself).
+LIBRDKAFKA_PARTITIONS_6 = [1, 2, 2, 5, 1, 4, 5, 2, 3, 5, 2, 4, 0, 1, 5, 2, 0, 0, 2, 4]
+LIBRDKAFKA_PARTITIONS_6 += [1, 4, 3, 4, 3, 4, 0, 1, 1, 5, 5, 3, 0, 4, 1, 3, 1, 5, 2, 0]
+
+
 async def test_keys_go_to_the_partition_the_java_client_picks(backend: Backend) -> None:
     topic = backend.new_topic(partitions=6)
+    keys = [f"user-{i}" for i in range(40)]
     async with backend.kafka(topic, formatter=JsonFormatter()) as kafka:
-        keys = [f"user-{i}" for i in range(40)]
         sent = await kafka.send_messages([{"key": k, "value": i} for i, k in enumerate(keys)])
-    assert [r.partition for r in sent] == [java_partition(k.encode(), 6) for k in keys]
+    assert [r.partition for r in sent] == LIBRDKAFKA_PARTITIONS_6
+    assert len(set(LIBRDKAFKA_PARTITIONS_6)) == 6  # every partition reached: a constant cannot pass
+    if isinstance(backend, RealBackend):  # and the reference client, live, in the same run
+        assert await asyncio.to_thread(reference_partitions, backend.bootstrap, topic, keys) == [
+            r.partition for r in sent
+        ]
+
+
+def reference_partitions(bootstrap: str, topic: str, keys: list[str]) -> list[int]:
+    from confluent_kafka import Producer
+
+    partitions: dict[str, int] = {}
+    producer = Producer({"bootstrap.servers": bootstrap, "partitioner": "murmur2_random"})
+    for key in keys:
+        producer.produce(
+            topic,
+            b"ref",
+            key.encode(),
+            on_delivery=lambda e, m: partitions.__setitem__(m.key().decode(), m.partition()),
+        )
+    assert producer.flush(30) == 0
+    return [partitions[k] for k in keys]
 
 
 async def test_scenario_4_schema_evolution(backend: Backend) -> None:
