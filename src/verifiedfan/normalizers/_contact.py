@@ -18,7 +18,9 @@ __all__ = ["email", "zip"]
 
 logger = logging.getLogger(__name__)
 
-_MAX_EMAIL_LENGTH = 320  # 64 local + @ + 255 domain; email_validator enforces the finer limits
+_MAX_EMAIL_LENGTH = 320  # a cheap first cut, before the RFC 5321 limits below
+_MAX_LOCAL_OCTETS = 64
+_MAX_ADDRESS_OCTETS = 254
 _ZIP = re.compile(r"([0-9]{5})(?:[-\s]?[0-9]{4})?")
 
 
@@ -40,7 +42,8 @@ def email(value: object) -> str | None:
 
     ``' User@Example.COM '`` gives ``'user@example.com'``. The whole address is lower-cased (a
     product rule: lookups are case-insensitive); internationalized domains are accepted and
-    returned in Unicode NFC form.
+    returned in Unicode NFC form. RFC 5321's limits hold: at most 64 octets (UTF-8) before the
+    ``@`` and 254 in all.
     """
     text = as_text(value)
     if text is None:
@@ -57,6 +60,13 @@ def email(value: object) -> str | None:
         logger.debug("email_validator failed unexpectedly", exc_info=True)
         return None
     normalized: str = result.normalized.lower()
+    # RFC 5321 4.5.3.1: 64 octets of local part, 254 for the whole path (email_validator checks
+    # the local part only in strict mode, which also refuses addresses we accept)
+    local = normalized.rpartition("@")[0]
+    if len(local.encode("utf-8")) > _MAX_LOCAL_OCTETS:
+        return None
+    if len(normalized.encode("utf-8")) > _MAX_ADDRESS_OCTETS:
+        return None
     return normalized
 
 

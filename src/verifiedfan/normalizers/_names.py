@@ -6,8 +6,10 @@ Rules (each function is total: any input, never raises, ``None`` when nothing is
 * Markup tags, control and format characters (including right-to-left marks and zero-width
   spaces), lone surrogates, digits, symbols and punctuation other than ``- ' .`` are removed;
   typographic apostrophes and hyphens become ``'`` and ``-``; runs of white space become one space.
-* Every part after a space, hyphen, apostrophe or period is title-cased, whatever the input case
-  (``JEAN-LUC`` gives ``Jean-Luc``; mixed case is not preserved: ``DeAndre`` gives ``Deandre``).
+* Every part after a space, hyphen, apostrophe or period is title-cased with Unicode's titlecase
+  mapping (``ǆemal`` gives ``ǅemal``, Georgian Mkhedruli stays as it is; ``İ`` is read as ``I``),
+  whatever the input case (``JEAN-LUC`` gives ``Jean-Luc``; mixed case is not preserved:
+  ``DeAndre`` gives ``Deandre``).
   ``Mc`` always capitalizes the next letter (``McDonald``); ``Mac`` only for the lower-case names
   listed in ``mac_names`` (``{'macdonald'}``; so ``Machine`` stays ``Machine``); the lower-case words
   listed in ``particles`` (see :data:`NAME_PARTICLES`) stay lower case unless they come first
@@ -22,7 +24,7 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from verifiedfan.normalizers._text import as_text
+from verifiedfan.normalizers._text import as_text, fold_lower, title_first
 
 __all__ = [
     "MAX_NAME_LENGTH",
@@ -94,19 +96,19 @@ def name_safe(value: object) -> str | None:
     text = text.translate(_SAFE)
     text = _REPEATED_PUNCT.sub(r"\1", text)
     words = [w.strip(_EDGE_PUNCT) for w in text.split()]
-    return " ".join(w for w in words if w and not _PUNCT_ONLY.fullmatch(w)) or None
+    result = " ".join(w for w in words if w and not _PUNCT_ONLY.fullmatch(w))
+    if not result.isascii():  # a removed character may have separated a letter from its mark
+        result = unicodedata.normalize("NFC", result)
+    return result or None
 
 
 def _cap_segment(segment: str, mac_names: Collection[str]) -> str:
-    low = segment.lower()
+    low = fold_lower(segment)
     if len(low) > 2 and low.startswith("mc"):
         return "Mc" + _cap_segment(low[2:], ())
     if mac_names and len(low) > 3 and low.startswith("mac") and low in mac_names:
         return "Mac" + _cap_segment(low[3:], ())
-    first = low[:1].upper()
-    if len(first) != 1:  # 'ß'.upper() == 'SS': keep the character
-        first = low[:1]
-    return first + low[1:]
+    return title_first(low)
 
 
 def _title_word(word: str, mac_names: Collection[str]) -> str:

@@ -259,8 +259,8 @@ def phone(value: object, *, region: str = "US", strict: bool = False) -> str | N
     text = text.strip()
     if not text or len(text) > _MAX_PHONE_INPUT:
         return None
-    region = str.upper(region) if isinstance(region, str) else "US"
-    return _normalized(text, region, bool(strict))
+    region = str.upper(region) if issubclass(type(region), str) else "US"
+    return _normalized(text, region, strict is True or (type(strict) is int and strict != 0))
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)

@@ -32,34 +32,72 @@ _NOT_URL_SAFE = re.compile(r"[^A-Za-z0-9]+")
 
 
 def as_text(value: object) -> str | None:
-    """``value`` as text: a ``str`` as is, UTF-8 ``bytes`` decoded, an ``int`` in decimal, else ``None``."""
-    if type(value) is str:
-        return value
-    if isinstance(value, str):
-        return str.__str__(value)  # a subclass: its own __str__ could do anything
-    if isinstance(value, bytes | bytearray | memoryview):
-        try:
-            return bytes(value).decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        try:
-            return str(int(value))
-        except ValueError:  # more digits than sys.get_int_max_str_digits()
-            return None
+    """``value`` as text: a ``str`` as is, UTF-8 ``bytes`` decoded, an ``int`` in decimal, else ``None``.
+
+    No method of ``value`` itself is called (a subclass may override any of them, and a released
+    ``memoryview`` refuses access): the base types' own methods read it.
+    """
+    kind = type(value)
+    if kind is str:
+        return value  # type: ignore[return-value]
+    try:
+        if issubclass(kind, str):
+            return str.__str__(value)
+        if issubclass(kind, bytes):
+            return bytes.decode(value, "utf-8")  # type: ignore[arg-type]
+        if issubclass(kind, bytearray):
+            return bytearray.decode(value, "utf-8")  # type: ignore[arg-type]
+        if kind is memoryview:
+            return memoryview.tobytes(value).decode("utf-8")  # type: ignore[arg-type]
+        if issubclass(kind, int) and not issubclass(kind, bool):
+            return int.__repr__(value)
+    except ValueError:  # not UTF-8, a released memoryview, or more than sys.get_int_max_str_digits()
+        return None
     return None
 
 
+def _number(value: object) -> int | float | None:
+    """``value`` as an exact ``int``/``float`` (bool included as int), read without calling its methods."""
+    kind = type(value)
+    if issubclass(kind, int):
+        return int.__int__(value)  # type: ignore[arg-type]
+    if issubclass(kind, float):
+        return float.__float__(value)  # type: ignore[arg-type]
+    return None
+
+
+_COLLECTIONS = (list, tuple, dict, set, frozenset)
+
+
+def fold_lower(text: str) -> str:
+    """``text.lower()``, except that the Turkish dotted capital ``İ`` becomes a plain ``i``.
+
+    Unicode lower-cases ``İ`` to ``i`` and a combining dot above, so ``İSMAİL`` would become
+    ``İsmai̇l`` while ``İsmail`` becomes ``İsmail``. Without the language (``i``/``İ`` are casing
+    pairs only in Turkish and Azerbaijani) both give ``Ismail``.
+    """
+    return text.replace("\u0130", "I").lower() if "\u0130" in text else text.lower()
+
+
+def title_first(word: str) -> str:
+    """``word`` (already lower case) with its first character in Unicode *titlecase*.
+
+    Titlecase is not upper case: ``ǆemal`` gives ``ǅemal`` (not ``Ǆemal``) and a Georgian
+    Mkhedruli letter, which has no titlecase form, stays as it is (``გიორგი``). A first character
+    whose titlecase is longer (``ß`` gives ``Ss``) is kept as it is, so lengths never change.
+    """
+    first = word[:1].title()
+    if len(first) != 1:
+        first = word[:1]
+    return first + word[1:]
+
+
 def _capitalize(word: str) -> str:
-    lowered = word.lower()
-    first = lowered[:1].upper()
-    if len(first) != 1:  # 'ß'.upper() == 'SS': keep the character rather than change the length
-        first = lowered[:1]
-    return first + lowered[1:]
+    return title_first(fold_lower(word))
 
 
 def title_case(value: object) -> str | None:
-    """Each space-separated word with its first letter upper case and the rest lower case.
+    """Each space-separated word with its first letter in titlecase and the rest lower case.
 
     Unlike :meth:`str.title`, letters after an apostrophe stay lower case (``"john's"`` gives
     ``"John's"``). Use :func:`verifiedfan.normalizers.name` for personal names.
@@ -103,14 +141,15 @@ def boolean(value: object) -> bool | None:
     Accepted: ``bool``; the numbers 1 and 0; and, case-insensitively and trimmed, the strings
     ``1/0``, ``true/false``, ``t/f``, ``yes/no``, ``y/n`` and ``on/off``.
     """
-    if isinstance(value, bool):
+    if type(value) is bool:  # bool cannot be subclassed
         return value
-    if isinstance(value, int | float):
-        if isinstance(value, float) and math.isnan(value):
+    number = _number(value)
+    if number is not None:
+        if type(number) is float and math.isnan(number):
             return None
-        if value == 1:
+        if number == 1:
             return True
-        if value == 0:
+        if number == 0:
             return False
         return None
     text = as_text(value)
@@ -132,12 +171,13 @@ def is_falsey(value: object) -> bool:
     """
     if value is None:
         return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    if isinstance(value, bool | int | float):
-        return not value
-    if isinstance(value, list | tuple | dict | set | frozenset):
-        return len(value) == 0
+    number = _number(value)  # bool, int and float, NaN included
+    if number is not None:
+        return (type(number) is float and math.isnan(number)) or not number
+    kind = type(value)
+    for base in _COLLECTIONS:
+        if issubclass(kind, base):
+            return base.__len__(value) == 0  # type: ignore[arg-type]
     text = as_text(value)
     if text is None:
         return False

@@ -132,7 +132,7 @@ def _parse(ua: str) -> UserAgentInfo | None:
 def user_agent(value: object) -> UserAgentInfo | None:
     """Browser, version, OS and device class of a user-agent string; ``None`` for non-text, blank
     or over-long input, and for numbers (the result is cached, bounded to 4096 distinct user agents)."""
-    text = None if isinstance(value, int) else as_text(value)
+    text = None if issubclass(type(value), int) else as_text(value)
     if text is None:
         return None
     text = text.strip()

@@ -131,3 +131,38 @@ def test_phone_unknown_region_does_not_raise() -> None:
 )
 def test_zip(raw: object, expected: str | None) -> None:
     assert n.zip(raw) == expected
+
+
+_DOMAIN_189 = "a" * 63 + "." + "b" * 63 + "." + "c" * 57 + ".com"  # 189 characters, labels <= 63
+
+
+@pytest.mark.parametrize(
+    ("local", "domain", "accepted"),
+    [
+        ("a" * 64, "example.com", True),  # RFC 5321 4.5.3.1.1: 64 octets of local part
+        ("a" * 65, "example.com", False),
+        ("é" * 32, "example.com", True),  # 64 octets in UTF-8
+        ("é" * 33, "example.com", False),  # 66 octets in UTF-8, 33 characters
+        ("a" * 64, _DOMAIN_189, True),  # 254 in all: RFC 5321 4.5.3.1.3's path less its brackets
+        ("a" * 64, _DOMAIN_189.replace(".com", "c.com"), False),  # 255
+    ],
+)
+def test_email_length_bounds(local: str, domain: str, accepted: bool) -> None:
+    address = f"{local}@{domain}"
+    assert n.email(address) == (address if accepted else None)
+    assert n.email(f"  {address.upper()} ") == (address if accepted else None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # the digits fallback: '+' and the digits, leading zeros dropped (never trailing ones)
+        ("555-1200", "+5551200"),
+        ("0 555 1200", "+5551200"),
+        ("555 1200 0", "+55512000"),
+        ("0000 555 1200", "+5551200"),
+    ],
+)
+def test_phone_digits_fallback_drops_only_leading_zeros(raw: str, expected: str) -> None:
+    assert n.phone(raw) == expected
+    assert n.phone(raw, strict=True) is None  # none of them is a valid number
