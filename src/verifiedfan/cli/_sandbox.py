@@ -3,7 +3,9 @@
 ``vf sandbox up`` starts both servers (127.0.0.1), prints their URLs, the sandbox client id/secret
 and Apple developer key ids, and tokens for the users asked with ``--token``; it serves until Ctrl-C
 (or ``--duration`` seconds). ``--key-file`` writes the Apple developer key (PEM) so a client can be
-configured with it. ``vf sandbox users`` lists the seeded edge-case users.
+configured with it. Fault knobs (``--latency``, ``--error-rate``, ``--rate-limit`` per app and window,
+``--reset-rate``...) apply from the start and can change later over HTTP (``POST /_sandbox/faults``).
+``vf sandbox users`` lists the seeded edge-case users.
 """
 
 from __future__ import annotations
@@ -52,6 +54,11 @@ def up(
     error_rate: Annotated[float, typer.Option(help="Fraction of API requests answered 503.")] = 0.0,
     rate_limit_rate: Annotated[float, typer.Option(help="Fraction answered 429.")] = 0.0,
     retry_after: Annotated[float, typer.Option(help="Retry-After of the 429s, in seconds.")] = 1.0,
+    rate_limit: Annotated[
+        int, typer.Option(help="Requests per app per rolling --rate-limit-window (0: no limit).")
+    ] = 0,
+    rate_limit_window: Annotated[float, typer.Option(help="The rate limit's window, in seconds.")] = 30.0,
+    reset_rate: Annotated[float, typer.Option(help="Fraction of connections reset (TCP RST).")] = 0.0,
     token: Annotated[list[str] | None, typer.Option("--token", help="Mint tokens for this user.")] = None,
     key_file: Annotated[Path | None, typer.Option(help="Write the Apple developer key (PEM) here.")] = None,
     duration: Annotated[float | None, typer.Option(help="Serve this many seconds, then stop.")] = None,
@@ -59,7 +66,13 @@ def up(
 ) -> None:
     """Start both sandboxes and serve until interrupted."""
     faults = Faults(
-        latency=latency, error_rate=error_rate, rate_limit_rate=rate_limit_rate, retry_after=retry_after
+        latency=latency,
+        error_rate=error_rate,
+        rate_limit_rate=rate_limit_rate,
+        retry_after=retry_after,
+        rate_limit=rate_limit,
+        rate_limit_window=rate_limit_window,
+        reset_rate=reset_rate,
     )
     with (
         SpotifySandbox(port=spotify_port, seed=seed, faults=faults) as spotify,

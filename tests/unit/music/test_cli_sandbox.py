@@ -47,3 +47,11 @@ def test_up_as_a_table() -> None:
     result = runner.invoke(app, ["up", "--duration", "0", "--token", "casual-listener"])
     assert result.exit_code == 0
     assert "casual-listener" in result.stdout
+
+
+def test_up_refuses_a_bad_knob() -> None:
+    result = runner.invoke(app, ["up", "--duration", "0", "--reset-rate", "2"])
+    assert result.exit_code != 0
+    assert "between 0 and 1" in str(result.exception)
+    result = runner.invoke(app, ["up", "--duration", "0", "--rate-limit", "-1"])
+    assert "rate_limit must be >= 0" in str(result.exception)

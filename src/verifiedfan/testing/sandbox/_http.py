@@ -2,8 +2,8 @@
 
 It exists because the sandboxes must answer thousands of requests per second on one core for the
 benchmarks and the demo: measured with ``python -m benchmarks.run sandbox`` (the same Spotify app on
-both servers), uvicorn with its pure-Python h11 protocol, as installed, answers about half as many
-requests per second; and the sandbox needs transport faults (a TCP reset, a close without an
+both servers), uvicorn with its pure-Python h11 protocol, as installed, answers between a quarter
+and half as many requests per second; and the sandbox needs transport faults (a TCP reset, a close without an
 answer, a body dripped byte by byte) that an ASGI server does not expose to the app.
 
 Handlers are plain functions from :class:`Request` to :class:`Response`; a response may be delayed
