@@ -11,8 +11,16 @@ against the moto server of ``vf stack up aws``::
         python examples/aws_report.py --bucket my-bucket --table my-table
 
 The table has a string hash key ``pk`` and range key ``sk``. Prints one JSON line (the metadata).
-Steps 6-7 of the workflow (invoke a Lambda function that reads the object, then ``send_task_success``
-to Step Functions) plug in as ``after_upload`` steps: see :data:`AfterUpload`.
+Steps 6-7 of the workflow plug in as ``after_upload`` steps (:data:`AfterUpload`):
+:func:`invoke_processor` invokes a Lambda function that reads the object back from S3
+(``examples/handlers/report_processor.py``), and :func:`mark_task_done` hands its answer to the
+Step Functions task waiting on a task token (``send_task_success``). From the command line::
+
+    python examples/aws_report.py --bucket B --table T \
+        --function report-processor --lambda-endpoint-url http://127.0.0.1:19010 --task-token TOKEN
+
+(the local Lambda of ``vf stack up lambda`` serves the Invoke API at that endpoint; the line printed
+then also holds ``processed``, the function's answer).
 """
 
 from __future__ import annotations
@@ -25,10 +33,11 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 
-from verifiedfan.aws import S3, AwsClients, AwsSettings, DynamoDB
+from verifiedfan.aws import S3, AwsClients, AwsSettings, DynamoDB, Lambda, StepFunctions
 
 PART_SIZE = 5 * 1024 * 1024  # S3's minimum part: a report over 5 MiB goes up in several parts
 
@@ -51,6 +60,38 @@ class Report:
 #: A step run after the metadata is written (workflow steps 6-7: ``Lambda.invoke`` to process the
 #: report, then ``StepFunctions.send_task_success``); it gets the report and the shared clients.
 AfterUpload = Callable[[Report, AwsClients], Awaitable[None]]
+
+
+def invoke_processor(lam: Lambda, function_name: str, answers: list[dict[str, Any]]) -> AfterUpload:
+    """Step 6: invoke ``function_name`` on the report; its answer is appended to ``answers``.
+
+    A function that raised (a checksum mismatch...) raises :class:`LambdaFunctionError` here.
+    """
+
+    async def step(report: Report, clients: AwsClients) -> None:
+        event = {"bucket": report.bucket, "key": report.key, "sha256": report.sha256}
+        result = await lam.invoke(function_name, event)
+        if result.payload.get("sha256") != report.sha256:
+            raise RuntimeError(f"{function_name} read another object than {report.key}")
+        answers.append(result.payload)
+
+    return step
+
+
+def mark_task_done(sfn: StepFunctions, task_token: str, answers: list[dict[str, Any]]) -> AfterUpload:
+    """Step 7: complete the Step Functions task waiting on ``task_token`` with the report's summary."""
+
+    async def step(report: Report, clients: AwsClients) -> None:
+        processed = answers[-1] if answers else {}
+        output = {
+            "key": report.key,
+            "sha256": report.sha256,
+            "size": report.size,
+            "rows": processed.get("rows"),
+        }
+        await sfn.send_task_success(task_token, output)
+
+    return step
 
 
 async def csv_rows(rows: int, digest: hashlib._Hash, sizes: list[int]) -> AsyncIterator[bytes]:
@@ -128,12 +169,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--table", required=True)
     parser.add_argument("--key", default="users/report.csv")
     parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--function", help="step 6: the Lambda function that processes the report")
+    parser.add_argument("--lambda-endpoint-url", help="the Lambda endpoint (default: VF_AWS_ENDPOINT_URL)")
+    parser.add_argument("--task-token", help="step 7: the Step Functions task token to complete")
     args = parser.parse_args(argv)
-    report = asyncio.run(
-        run(AwsSettings(), bucket=args.bucket, table=args.table, key=args.key, rows=args.rows)
-    )
-    sys.stdout.write(json.dumps(asdict(report)) + "\n")
+    out = asyncio.run(_main(args))
+    sys.stdout.write(json.dumps(out) + "\n")
     return 0
+
+
+async def _main(args: argparse.Namespace) -> dict[str, Any]:
+    settings = AwsSettings()
+    answers: list[dict[str, Any]] = []
+    steps: list[AfterUpload] = []
+    lambda_settings = settings.model_copy(
+        update={"endpoint_url": args.lambda_endpoint_url or settings.endpoint_url}
+    )
+    async with Lambda(settings=lambda_settings) as lam, StepFunctions(settings=settings) as sfn:
+        if args.function:
+            steps.append(invoke_processor(lam, args.function, answers))
+        if args.task_token:
+            steps.append(mark_task_done(sfn, args.task_token, answers))
+        report = await run(
+            settings, bucket=args.bucket, table=args.table, key=args.key, rows=args.rows, after_upload=steps
+        )
+    out: dict[str, Any] = asdict(report)
+    if answers:
+        out["processed"] = answers[-1]
+    if args.task_token:
+        out["task_completed"] = True
+    return out
 
 
 if __name__ == "__main__":
