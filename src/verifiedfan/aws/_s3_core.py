@@ -143,6 +143,14 @@ def check_part_count(number: int) -> None:
         raise AwsValidationError(f"the stream needs more than {S3_MAX_PARTS} parts: raise part_size")
 
 
+def take(buffer: bytearray, size: int) -> bytes:
+    """The first ``size`` bytes of ``buffer``, removed from it, copied once (a slice would copy twice)."""
+    with memoryview(buffer) as view:
+        part = bytes(view[:size])
+    del buffer[:size]
+    return part
+
+
 def as_bytes(data: object) -> bytes:
     if isinstance(data, str):
         return data.encode("utf-8")

@@ -33,6 +33,7 @@ from verifiedfan.aws._s3_core import (
     object_info,
     object_page,
     object_url,
+    take,
     translating,
     upload_args,
 )
@@ -190,9 +191,8 @@ class SyncS3:
                         with translating("s3", "CreateMultipartUpload"):
                             started = s3.create_multipart_upload(Bucket=self.bucket, Key=key, **extra)
                         upload_id = str(started["UploadId"])
-                    part = bytes(buffer[:size])
-                    del buffer[:size]
-                    parts.append(self._upload_part(s3, key, upload_id, len(parts) + 1, part))
+                    # the part lives only during its upload: at most one part besides the buffer
+                    parts.append(self._upload_part(s3, key, upload_id, len(parts) + 1, take(buffer, size)))
             if upload_id is None:
                 return self._upload(key, bytes(buffer), extra)
             if buffer:
