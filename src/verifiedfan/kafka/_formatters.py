@@ -8,7 +8,6 @@ schema id is the latest version of ``<topic>-value``, cached for ``cache_ttl`` s
 from __future__ import annotations
 
 import asyncio
-import difflib
 import inspect
 import io
 import json
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from verifiedfan._optional import require
+from verifiedfan.kafka._avro_issues import explain, range_issues, summary, unknown_issues
 from verifiedfan.kafka._errors import (
     FieldIssue,
     InvalidSchemaError,
@@ -108,7 +108,7 @@ class JsonFormatter:
             except (TypeError, ValueError) as exc:
                 errors.append(FieldIssue(index, "", str(exc)))
         if errors:
-            raise SchemaValidationError(_summary(errors), errors=errors)
+            raise SchemaValidationError(summary(errors), errors=errors)
         return EncodedBatch(payloads)
 
     async def decode(self, data: bytes, *, topic: str) -> Decoded:
@@ -146,7 +146,7 @@ class CallableFormatter:
                 continue
             payloads.append(bytes(out))
         if errors:
-            raise SchemaValidationError(_summary(errors), errors=errors)
+            raise SchemaValidationError(summary(errors), errors=errors)
         return EncodedBatch(payloads)
 
     async def decode(self, data: bytes, *, topic: str) -> Decoded:
@@ -261,10 +261,10 @@ class AvroFormatter:
                 errors.extend(self._explain(index, value, parsed))
                 continue
             if unknown is not None and (extra := unknown(value, "")):
-                errors.extend(_unknown_issues(index, extra))
+                errors.extend(unknown_issues(index, extra))
                 continue
             if ranges is not None and (outside := ranges(value, "")):
-                errors.extend(_range_issues(index, outside))
+                errors.extend(range_issues(index, outside))
                 continue
             try:
                 writer(buf, parsed, value)
@@ -273,39 +273,11 @@ class AvroFormatter:
                 continue
             payloads.append(buf.getvalue())
         if errors:
-            raise SchemaValidationError(_summary(errors, f"schema id {schema_id}"), errors=errors)
+            raise SchemaValidationError(summary(errors, f"schema id {schema_id}"), errors=errors)
         return EncodedBatch(payloads, schema_id)
 
     def _explain(self, index: int, value: Any, parsed: Any) -> list[FieldIssue]:
-        # The problem names the field, the expected type and the type found, never the value
-        # (payloads carry personal data that must not reach logs).
-        try:
-            self._validate(value, parsed, raise_errors=True)
-        except self._validation_error as exc:  # carries ValidationErrorData items
-            prefix = f"{parsed.get('name', '')}." if isinstance(parsed, dict) else ""
-            expected: dict[str, list[str]] = {}
-            got: dict[str, str] = {}
-            for item in getattr(exc, "errors", ()):
-                name = str(getattr(item, "field", "") or "").removeprefix(prefix)
-                datum = getattr(item, "datum", None)
-                schema = getattr(item, "schema", None)
-                wanted = _describe(schema)
-                expected.setdefault(name, []).append(wanted)  # union branches: one entry each
-                if datum is None:
-                    found = "null" if _present(value, name) else "nothing (the field is missing)"
-                elif isinstance(schema, dict) and schema.get("type") == "enum" and isinstance(datum, str):
-                    found = "a str that is not one of the symbols"
-                else:
-                    found = type(datum).__name__
-                if isinstance(datum, int) and wanted in {"int", "long"}:
-                    found = f"{found} out of range"
-                got[name] = found
-            if expected:
-                return [
-                    FieldIssue(index, name, f"expected {' | '.join(kinds)}, got {got[name]}")
-                    for name, kinds in expected.items()
-                ]
-        return [FieldIssue(index, "", "value does not match the schema")]
+        return explain(self._validate, self._validation_error, index, value, parsed)
 
     async def writer_schema(self, schema_id: int) -> Any:
         parsed = self._writers.get(schema_id)
@@ -348,73 +320,3 @@ class AvroFormatter:
                 None if reader is None else parse_avro_schema(range_safe(reader)),
             )
         return self._safe[schema_id]
-
-
-def _describe(schema: Any) -> str:
-    if isinstance(schema, dict):
-        if schema.get("type") == "enum":
-            symbols = ", ".join(repr(s) for s in schema.get("symbols", ()))
-            return f"enum {str(schema.get('name')).rpartition('.')[2]} (one of {symbols})"
-        return str(schema.get("name") or schema.get("type"))
-    if isinstance(schema, list):
-        return " | ".join(_describe(s) for s in schema)
-    return str(schema)
-
-
-def _present(value: Any, path: str) -> bool:
-    """Whether ``path`` names a key present in ``value`` (whatever its value). fastavro names a field
-    of a nested record ``<record full name>.<field>``: that one is looked for anywhere in ``value``."""
-    found: Any = value
-    for part in path.split(".") if path else ():
-        if not isinstance(found, dict) or part not in found:
-            return "." in path and _holds_key(value, path.rpartition(".")[2])
-        found = found[part]
-    return True
-
-
-def _holds_key(value: Any, key: str) -> bool:
-    if isinstance(value, dict):
-        return key in value or any(_holds_key(v, key) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(_holds_key(v, key) for v in value)
-    return False
-
-
-def _range_issues(index: int, outside: list[tuple[str, str]]) -> list[FieldIssue]:
-    issues = []
-    for path, logical in outside:
-        span = "one day" if logical.startswith("time-") else "the years 1-9999"
-        issues.append(
-            FieldIssue(
-                index,
-                path,
-                f"expected {logical} within {span}, got int out of range (a consumer could not read it "
-                "back as a date or time; a microsecond count in a millisecond field?)",
-            )
-        )
-    return issues
-
-
-def _unknown_issues(index: int, found: list[tuple[str, frozenset[str]]]) -> list[FieldIssue]:
-    issues = []
-    for path, known in found:
-        close = difflib.get_close_matches(path.rpartition(".")[2], sorted(known), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        issues.append(
-            FieldIssue(
-                index,
-                path,
-                f"unknown field, not in the schema{hint}; pass allow_unknown_fields=True to drop "
-                "unknown fields instead of refusing them",
-            )
-        )
-    return issues
-
-
-def _summary(errors: Sequence[FieldIssue], where: str = "") -> str:
-    shown = "; ".join(
-        f"message {e.index}: {e.field + ': ' if e.field else ''}{e.problem}" for e in errors[:5]
-    )
-    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-    suffix = f" [{where}]" if where else ""
-    return f"batch refused, nothing sent: {shown}{more}{suffix}"

@@ -141,3 +141,29 @@ def test_schema_register_refuses_a_file_that_is_not_json(tmp_path: Path) -> None
     path = tmp_path / "bad.json"
     path.write_text("{nope")
     assert runner.invoke(_schema.app, ["register", "s-value", str(path)]).exit_code == 2
+
+
+@pytest.mark.usefixtures("wired")
+def test_send_repeats_a_header_given_twice_and_tail_shows_both(broker: FakeBroker) -> None:
+    args = ["send", TOPIC, "--value", "1", "--format", "json", "--header", "hop=a", "--header", "hop=b"]
+    assert runner.invoke(_kafka.app, [*args, "--header", "x=1"]).exit_code == 0
+    [stored] = broker.records(TOPIC)
+    assert [(k, v) for k, v in stored.headers() or [] if k in {"hop", "x"}] == [
+        ("hop", b"a"),
+        ("hop", b"b"),
+        ("x", b"1"),
+    ]
+    tail = runner.invoke(
+        _kafka.app, ["tail", TOPIC, "--from-beginning", "--idle", "0.2", "--format", "json", "--json"]
+    )
+    shown = json.loads(tail.output.strip().splitlines()[0])
+    assert shown["headers"]["hop"] == ["a", "b"]
+    assert shown["headers"]["x"] == "1"
+
+
+def test_send_to_a_wrong_broker_address_says_so_at_once() -> None:
+    # No fake here: the real librdkafka client, on a closed port.
+    args = ["send", "t", "--value", "1", "--format", "json", "--brokers", "127.0.0.1:9"]
+    result = runner.invoke(_kafka.app, args)
+    assert result.exit_code == 1
+    assert "BrokerUnavailableError: cannot reach the Kafka brokers '127.0.0.1:9'" in result.output

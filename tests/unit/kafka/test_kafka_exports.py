@@ -6,7 +6,12 @@ import pkgutil
 
 import verifiedfan.kafka as kafka
 
-INTERNAL_MODULES = {"_rdkafka", "_broker_settings", "_fastcheck"}  # helpers with no public name
+INTERNAL_MODULES = {
+    "_rdkafka",
+    "_broker_settings",
+    "_fastcheck",
+    "_avro_issues",
+}  # helpers with no public name
 
 
 def implementation_modules() -> list[str]:
