@@ -356,6 +356,9 @@ def make_server(host: str, port: int, registry: FunctionRegistry) -> ThreadingHT
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive: SDK clients reuse their connections
+        # headers and body go out in two writes: without TCP_NODELAY the body waits for the
+        # client's delayed ACK (about 40 ms a call)
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:
             return
