@@ -98,7 +98,8 @@ class Response:
         """A JSON answer (compact, UTF-8)."""
         return cls(status, dumps(data), headers=headers or [])
 
-    def encode(self, *, keep_alive: bool) -> bytes:
+    def head(self, *, keep_alive: bool) -> bytes:
+        """The status line and headers, with the blank line that ends them."""
         reason = _REASONS.get(self.status, "Status")
         lines = [f"HTTP/1.1 {self.status} {reason}", f"Content-Length: {len(self.body)}"]
         if self.content_type is not None:
@@ -106,7 +107,11 @@ class Response:
         if not keep_alive:
             lines.append("Connection: close")
         lines.extend(f"{k}: {v}" for k, v in self.headers)
-        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + self.body
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+    def encode(self, *, keep_alive: bool) -> bytes:
+        """The whole response as bytes."""
+        return self.head(keep_alive=keep_alive) + self.body
 
 
 def dumps(data: Any) -> bytes:
@@ -191,12 +196,16 @@ class _Connection(asyncio.Protocol):
             self._break(transport, response.fault)
             return
         if response.drip > 0 and response.body:
-            head = response.encode(keep_alive=keep_alive)[: -len(response.body)]
-            transport.write(head)
+            transport.write(response.head(keep_alive=keep_alive))
             self._busy = True
             self._loop.call_later(response.drip, self._drip, response, 0, keep_alive)
             return
-        transport.write(response.encode(keep_alive=keep_alive))
+        body = response.body
+        if len(body) > 4096:  # two writes rather than a copy of a large body
+            transport.write(response.head(keep_alive=keep_alive))
+            transport.write(body)
+        else:
+            transport.write(response.encode(keep_alive=keep_alive))
         if not keep_alive:
             transport.close()
             self._transport = None

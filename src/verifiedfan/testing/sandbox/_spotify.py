@@ -8,6 +8,7 @@ are assembled from the cached bytes, so a page costs a join, not an encode.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -138,18 +139,30 @@ class SpotifyApp(MusicApp):
         return value if low <= value <= high else None
 
     def _page(
-        self, path: str, items: list[bytes], total: int, limit: int, offset: int, extra: str = ""
+        self,
+        path: str,
+        items: Sequence[bytes | tuple[bytes, ...]],
+        total: int,
+        limit: int,
+        offset: int,
+        extra: str = "",
     ) -> bytes:
         def link(off: int) -> str:
             return f'"{self.base_url}{path}?{extra}offset={off}&limit={limit}"'
 
         nxt = link(offset + limit) if offset + limit < total else "null"
         prev = link(max(0, offset - limit)) if offset > 0 else "null"
-        return (
-            f'{{"href":{link(offset)},"items":['.encode()
-            + b",".join(items)
-            + f'],"limit":{limit},"next":{nxt},"offset":{offset},"previous":{prev},"total":{total}}}'.encode()
-        )
+        parts = [f'{{"href":{link(offset)},"items":['.encode()]
+        for i, item in enumerate(items):  # one join at the end: a page is copied once, not per step
+            if i:
+                parts.append(b",")
+            if isinstance(item, tuple):
+                parts.extend(item)
+            else:
+                parts.append(item)
+        tail = f'],"limit":{limit},"next":{nxt},"offset":{offset},"previous":{prev},"total":{total}}}'
+        parts.append(tail.encode())
+        return b"".join(parts)
 
     # -- routes -----------------------------------------------------------------------------------
     @route("POST", "/api/token", faults=False)
@@ -173,7 +186,7 @@ class SpotifyApp(MusicApp):
             return self.error(400, "Invalid limit or offset")
         saved = user.saved[offset : offset + limit]
         items = [
-            b'{"added_at":"%s","track":%s}' % (user.added_at(offset + i).encode(), self.track_json(t))
+            (b'{"added_at":"', user.added_at(offset + i).encode(), b'","track":', self.track_json(t), b"}")
             for i, t in enumerate(saved)
         ]
         return Response(200, self._page("/v1/me/tracks", items, len(user.saved), limit, offset))
