@@ -96,3 +96,15 @@ async def test_the_fake_registry_refuses_a_renamed_record() -> None:
         with pytest.raises(SchemaIncompatibleError, match="incompatible"):
             await registry.register("s", {**V1, "name": "SomethingElse"})
         assert await registry.register("s", {**V1, "name": "SomethingElse", "aliases": [V1["name"]]}) == 2
+
+
+async def test_the_fake_registry_answers_every_pair_of_the_corpus_as_the_specification() -> None:
+    from verifiedfan.testing.kafka import FakeSchemaRegistry
+
+    async with FakeSchemaRegistry().client() as registry:
+        answers = {}
+        for pair in PAIRS:
+            subject = f"s-{pair.id}"
+            await registry.register(subject, pair.old)
+            answers[pair.id] = await registry.check_compatibility(subject, pair.new)
+    assert answers == {p.id: p.spec for p in PAIRS}

@@ -285,3 +285,41 @@ async def test_an_unreachable_broker_fails_on_open_naming_the_address(
     assert info.value.code == "_ALL_BROKERS_DOWN"
     async with fake_kafka(TOPIC, broker=broker, registry=registry, connect_timeout=None):
         pass  # the check can be skipped
+
+
+async def test_each_setting_reaches_librdkafka(broker: FakeBroker, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Values chosen so that a dropped setting shows: none is librdkafka's or our default.
+    monkeypatch.setenv("VF_KAFKA_BROKERS", "b1:1111,b2:2222")
+    monkeypatch.setenv("VF_KAFKA_CLIENT_ID", "svc-7")
+    monkeypatch.setenv("VF_KAFKA_DELIVERY_TIMEOUT", "7.5")
+    monkeypatch.setenv("VF_KAFKA_GROUP_ID", "grp-3")
+    seen: dict[str, dict[str, Any]] = {}
+
+    def producer(conf: dict[str, Any]) -> Any:
+        seen["producer"] = conf
+        return broker.producer(conf)
+
+    def consumer(conf: dict[str, Any]) -> Any:
+        seen["consumer"] = conf
+        return broker.consumer(conf)
+
+    settings = KafkaSettings()
+    async with Kafka.from_settings(settings, topic="t", formatter=JsonFormatter(), producer_factory=producer):
+        pass
+    from verifiedfan.kafka import KafkaConsumer
+
+    async with KafkaConsumer.from_settings(
+        settings,
+        topics="t",
+        formatter=JsonFormatter(),
+        consumer_factory=consumer,
+        consumer_config={"fetch.min.bytes": 3},
+    ):
+        pass
+    assert seen["producer"]["bootstrap.servers"] == "b1:1111,b2:2222"
+    assert seen["producer"]["client.id"] == "svc-7"
+    assert seen["producer"]["message.timeout.ms"] == 7500
+    assert seen["consumer"]["bootstrap.servers"] == "b1:1111,b2:2222"
+    assert (seen["consumer"]["group.id"], seen["consumer"]["client.id"]) == ("grp-3", "svc-7")
+    assert seen["consumer"]["fetch.min.bytes"] == 3
+    assert seen["consumer"]["enable.auto.offset.store"] is False  # at-least-once: stored after handling
