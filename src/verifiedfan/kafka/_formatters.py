@@ -295,9 +295,8 @@ class AvroFormatter:
         try:
             value = read(io.BytesIO(body), writer, self._reader)
         except Exception as exc:  # corrupt body or unresolvable schemas: fastavro raises many types
-            safe = (
-                self._range_safe(schema_id, writer) if isinstance(exc, OverflowError | ValueError) else None
-            )
+            out_of_range = isinstance(exc, OverflowError | ValueError | OSError)
+            safe = self._range_safe(schema_id, writer) if out_of_range else None
             if safe is None:
                 raise MessageDecodeError(
                     f"cannot decode Avro body with schema id {schema_id}: {exc}"

@@ -65,6 +65,7 @@ def base_config(
 
 
 _NUMBERS = re.compile(r"\d+")
+_MAX_KEYS = 1000
 _UNREACHABLE = frozenset({"_TRANSPORT", "_RESOLVE", "_AUTHENTICATION", "_SSL", "_ALL_BROKERS_DOWN"})
 
 
@@ -110,6 +111,8 @@ class ClientEvents:
                 seen[1] += 1
                 return
             held = int(seen[1]) if seen is not None else 0
+            if seen is None and len(self._seen) >= _MAX_KEYS:  # a long-lived client: forget old lines
+                self._seen.clear()
             self._seen[key] = [now, 0]
         if held:
             text = f"{text} ({held} more like it in the last {self.window:g} s)"
