@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from verifiedfan._proxy import MethodProxy
 from verifiedfan.metrics import MetricSink
 
 __all__ = ["INSTRUMENTED_OPERATIONS", "instrument_client"]
@@ -56,8 +58,10 @@ def instrument_client(
 ) -> Any:
     """``client`` with its listed operations timed and traced (spans ``aws.<service>.<operation>``)."""
     operations = INSTRUMENTED_OPERATIONS.get(service, ())
-    if not operations:
+    if not operations or (not trace and metrics_namespace is None):
         return client
+    if hasattr(client, "__aenter__"):
+        client = _as_coroutine_functions(client, operations)
     if metrics_namespace is not None:
         from verifiedfan.metrics import timed_client
 
@@ -74,3 +78,19 @@ def instrument_client(
 
         client = traced_client(client, operations, service_name=f"aws.{service}")
     return client
+
+
+def _as_coroutine_functions(client: Any, operations: tuple[str, ...]) -> Any:
+    """aiobotocore's operations are plain functions returning coroutines, which ``traced``/``timed``
+    would take for synchronous ones (a span ending before the call is awaited): wrap them in real
+    ``async def`` functions first."""
+
+    def wrap(target: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            return await target(*args, **kwargs)
+
+        call.__name__ = getattr(target, "__name__", "call")
+        return call
+
+    wrapped = {op: wrap(getattr(client, op)) for op in operations if callable(getattr(client, op, None))}
+    return MethodProxy(client, wrapped, "aws")

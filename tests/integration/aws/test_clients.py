@@ -80,3 +80,28 @@ async def test_calls_are_timed(vf_aws_settings: AwsSettings, vf_s3_bucket: str) 
     assert [(m.name, dict(m.dimensions)) for m in sink.metrics] == [
         ("aws.call", {"Service": "aws.s3", "Method": "list_objects_v2", "Result": "success"})
     ]
+
+
+async def test_calls_are_client_spans(vf_aws_settings: AwsSettings, vf_s3_bucket: str) -> None:
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    from opentelemetry.trace import SpanKind, StatusCode
+
+    from verifiedfan.aws import S3
+    from verifiedfan.tracing import configure_tracing, reset_tracing, shutdown_tracing
+
+    exporter = InMemorySpanExporter()
+    configure_tracing(service_name="aws-test", exporter=exporter, schedule_delay_ms=10)
+    try:
+        async with AwsClients(vf_aws_settings, trace=True) as clients:
+            s3 = S3(vf_s3_bucket, clients=clients)
+            await s3.upload_data("k", b"v")
+            assert await s3.head_object("missing") is None
+        shutdown_tracing()
+        spans = list(exporter.get_finished_spans())
+    finally:
+        reset_tracing()
+    assert [(s.name, s.kind) for s in spans] == [
+        ("aws.s3.put_object", SpanKind.CLIENT),
+        ("aws.s3.head_object", SpanKind.CLIENT),
+    ]
+    assert spans[1].status.status_code is StatusCode.ERROR  # the 404 is recorded on its span
