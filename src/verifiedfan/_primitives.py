@@ -97,9 +97,7 @@ class LoopGuard:
 
     def check(self) -> None:
         """Warn with :class:`BlockingCallWarning` when this thread runs an event loop."""
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
+        if asyncio._get_running_loop() is None:  # the exception-free form of get_running_loop()
             return
         warnings.warn(
             BlockingCallWarning(
