@@ -169,3 +169,33 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "gone"
+
+
+def test_killing_the_router_leaves_no_emulator_behind(vf_stack_settings: Any, tmp_path: Path) -> None:
+    import os
+    import signal
+    import socket
+
+    from verifiedfan.stack import Stack
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = vf_stack_settings.model_copy(
+        update={"run_dir": tmp_path / "run", "lambda_port": port, "lambda_endpoint_url": None}
+    )
+    stack = Stack(settings=settings)
+    stack.up(["lambda"])
+    try:
+        with LocalLambda(stack.connection("lambda")) as local:  # type: ignore[arg-type]
+            fn = local.deploy("orphan-check", HANDLERS / "echo.py")
+            (info,) = local.functions()
+        (router,) = stack.records("lambda")
+        os.kill(router.pid, signal.SIGKILL)  # the router this test started, by its pid
+        for _ in range(100):
+            if _state(info["pid"]) in {"gone", "Z"}:
+                break
+            time.sleep(0.05)
+        assert _state(info["pid"]) in {"gone", "Z"}, f"emulator of {fn.name} outlived its router"
+    finally:
+        stack.down(["lambda"])
