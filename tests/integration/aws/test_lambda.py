@@ -162,3 +162,32 @@ async def test_invocations_are_timed(
     assert [(m.name, dict(m.dimensions)) for m in sink.metrics] == [
         ("aws.call", {"Service": "aws.lambda", "Method": "invoke", "Result": "success"})
     ]
+
+
+async def test_invocations_are_client_spans(
+    vf_lambda_function: LambdaDeployer, lambda_settings: AwsSettings
+) -> None:
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    from opentelemetry.trace import SpanKind, StatusCode
+
+    from verifiedfan.tracing import configure_tracing, reset_tracing, shutdown_tracing
+
+    fn = vf_lambda_function(HANDLERS / "echo.py")
+    exporter = InMemorySpanExporter()
+    configure_tracing(service_name="lambda-test", exporter=exporter, schedule_delay_ms=10)
+    try:
+        async with AwsClients(lambda_settings, trace=True) as clients:
+            lam = Lambda(clients=clients)
+            await lam.invoke(fn.name, {"a": 1})
+            with pytest.raises(AwsNotFoundError):
+                await lam.invoke("not-deployed", {})
+        shutdown_tracing()
+        spans = list(exporter.get_finished_spans())
+    finally:
+        reset_tracing()
+    assert [(s.name, s.kind) for s in spans] == [
+        ("aws.lambda.invoke", SpanKind.CLIENT),
+        ("aws.lambda.invoke", SpanKind.CLIENT),
+    ]
+    assert spans[0].status.status_code is not StatusCode.ERROR
+    assert spans[1].status.status_code is StatusCode.ERROR

@@ -124,3 +124,31 @@ async def test_bad_input_is_refused_before_any_io(
     with pytest.raises(AwsValidationError, match=message):
         await getattr(sfn, method)(*args, **kwargs)
     assert faulty.calls == []
+
+
+async def test_calls_are_client_spans(vf_aws_settings: Any, vf_state_machine: CallbackStateMachine) -> None:
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    from opentelemetry.trace import SpanKind, StatusCode
+
+    from verifiedfan.tracing import configure_tracing, reset_tracing, shutdown_tracing
+
+    exporter = InMemorySpanExporter()
+    configure_tracing(service_name="sfn-test", exporter=exporter, schedule_delay_ms=10)
+    try:
+        async with AwsClients(vf_aws_settings, trace=True) as clients:
+            sfn = StepFunctions(clients=clients)
+            await sfn.start_execution(vf_state_machine.arn, {})
+            task = vf_state_machine.wait_for_task()
+            await sfn.send_task_success(task.token, {})
+            with pytest.raises(InvalidTaskTokenError):
+                await sfn.send_task_heartbeat("not-a-token")
+        shutdown_tracing()
+        spans = list(exporter.get_finished_spans())
+    finally:
+        reset_tracing()
+    assert [(s.name, s.kind) for s in spans] == [
+        ("aws.stepfunctions.start_execution", SpanKind.CLIENT),
+        ("aws.stepfunctions.send_task_success", SpanKind.CLIENT),
+        ("aws.stepfunctions.send_task_heartbeat", SpanKind.CLIENT),
+    ]
+    assert spans[2].status.status_code is StatusCode.ERROR
