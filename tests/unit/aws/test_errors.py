@@ -109,3 +109,4 @@ def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     config = settings.config_kwargs()
     assert config["retries"] == {"mode": "adaptive", "total_max_attempts": 3}
     assert config["max_pool_connections"] == 64
+    assert config["parameter_validation"] is True
