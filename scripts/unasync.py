@@ -60,6 +60,9 @@ PAIRS: list[tuple[str, str]] = [
     ("src/verifiedfan/aws/_async/cloudwatch.py", "src/verifiedfan/aws/_sync/cloudwatch.py"),
     ("src/verifiedfan/aws/_async/lambda_.py", "src/verifiedfan/aws/_sync/lambda_.py"),
     ("src/verifiedfan/aws/_async/stepfunctions.py", "src/verifiedfan/aws/_sync/stepfunctions.py"),
+    # tests: the blocking client passes the same suite
+    ("tests/unit/http/_async/test_client.py", "tests/unit/http/_sync/test_client.py"),
+    ("tests/unit/http/_async/test_retries.py", "tests/unit/http/_sync/test_retries.py"),
 ]
 
 # Ordered (regex, replacement), each wrapped in word boundaries (see _bounded). Specific names first.
@@ -86,6 +89,7 @@ SUBS: list[tuple[str, str]] = [
     ("Async([A-Z][A-Za-z0-9_]*)", r"\1"),
     ("async_([a-z][a-z0-9_]*)", r"\1"),
     ("async def", "def"),
+    ("async with", "with"),
     ("async for", "for"),
     ("aiter_([a-z][a-z0-9_]*)", r"iter_\1"),
     ("await ", ""),
@@ -97,6 +101,9 @@ SUBS: list[tuple[str, str]] = [
     ("StopAsyncIteration", "StopIteration"),
     ("Awaitable\\[((?:[^\\[\\]]|\\[[^\\[\\]]*\\])*)\\]", r"\1"),
     ("retry\\.sleep", "retry.sync_sleep"),
+    # tests: a policy's injected sleep is its sync_sleep in the twin
+    ("sleep=sleeps", "sync_sleep=sleeps.sync"),
+    ("sleep=sleep", "sync_sleep=sleep"),
     # async-only lint suppressions
     (",  # noqa: ASYNC109[^\n]*", ","),
 ]

@@ -1,4 +1,4 @@
-"""Retries of the async client against the fault-injecting server."""
+"""Retries of the HTTP client against the fault-injecting server (the sync twin is generated)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import email.utils
 
 import pytest
 
+from tests.unit.http.conftest import SleepRecorder
 from verifiedfan.errors import (
     ClientError,
     NetworkError,
@@ -16,8 +17,6 @@ from verifiedfan.errors import (
 )
 from verifiedfan.http import HttpClient, RetryPolicy
 from verifiedfan.testing.faults import FaultServer, Reply
-
-from .conftest import SleepRecorder
 
 NOW = 1_700_000_000.0
 
