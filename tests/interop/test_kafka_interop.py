@@ -13,7 +13,7 @@ import pytest
 
 from tests.integration.kafka.conftest import RealBackend
 from tests.interop.conftest import NodeLibs
-from verifiedfan.kafka import JsonFormatter, Kafka, java_partition
+from verifiedfan.kafka import CallableFormatter, JsonFormatter, Kafka, OutOfRangeValue, java_partition
 
 pytestmark = [pytest.mark.integration, pytest.mark.kafka]
 
@@ -152,3 +152,54 @@ def test_partitioners_offline_over_many_keys(node_libs: NodeLibs) -> None:
         assert chosen["default"] == ours, count
         if count > 1:
             assert chosen["legacy"] != ours
+
+
+OUT_OF_RANGE_SCHEMA: dict[str, Any] = {
+    "type": "record",
+    "name": "Seen",
+    "namespace": "vf.events",
+    "fields": [
+        {"name": "id", "type": "string"},
+        {"name": "at", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+    ],
+}
+# What Node producers write without complaint (avsc applies no logical type): past year 9999, before
+# year 1, and a microsecond count put in a millisecond field.
+OUT_OF_RANGE = {
+    "year-10000": 253_402_300_800_000,
+    "year-0": -62_135_596_800_001,
+    "micros": 1_700_000_000_123_456,
+}
+
+
+async def test_out_of_range_timestamps_from_kafkajs_are_delivered_raw(
+    node_libs: NodeLibs, real: RealBackend
+) -> None:
+    """Issue 18's poison messages as Node writes them: each is delivered as an ``OutOfRangeValue``
+    (the raw number), none is dead-lettered, and the message after them is read: nothing stuck."""
+    topic, dlq = real.new_topic(), real.new_topic()
+    sent = [("before", AT_MS), *OUT_OF_RANGE.items(), ("after", AT_MS)]
+    await asyncio.to_thread(
+        node_libs.run,
+        "kafka.js",
+        {
+            "op": "produce",
+            "brokers": real.bootstrap,
+            "registryUrl": real.registry_url,
+            "topic": topic,
+            "avro": {"schema": OUT_OF_RANGE_SCHEMA, "subject": f"{topic}-value"},
+            "messages": [{"key": k, "value": {"id": k, "at": at}} for k, at in sent],
+        },
+    )
+    async with real.consumer(topic, dead_letter_topic=dlq) as consumer:
+        delivered = {m.key: m.value async for m in consumer.messages(max_messages=len(sent), idle_timeout=10)}
+    async with real.consumer(dlq, formatter=CallableFormatter(bytes)) as dead_reader:
+        dead = [m.key async for m in dead_reader.messages(max_messages=len(sent), idle_timeout=3)]
+    assert dead == []
+    assert list(delivered) == [k for k, _ in sent]
+    assert delivered["before"]["at"] == AT
+    assert delivered["after"]["at"] == AT  # not blocked behind them
+    for key, millis in OUT_OF_RANGE.items():
+        value = delivered[key]["at"]
+        assert isinstance(value, OutOfRangeValue), (key, value)
+        assert (int(value), value.logical_type) == (millis, "timestamp-millis")
