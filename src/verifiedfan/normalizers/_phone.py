@@ -37,6 +37,11 @@ _CACHE_SIZE = 4096  # recent answers: lists of fans repeat numbers (households, 
 _SHORTCUT = True  # skip parsing/validity work whose outcome is known (tests compare both ways)
 
 
+# per country code: the region deciding validity alone, the national lengths any region allows,
+# and the other regions in order with their compiled leading digits
+_Facts = tuple[str | None, frozenset[int], tuple[tuple[str, re.Pattern[str] | None], ...]]
+
+
 class _Phone:
     """The phonenumbers functions we call, bound once on first use, and what we derive from its metadata."""
 
@@ -53,40 +58,61 @@ class _Phone:
         self.metadata = mod.PhoneMetadata
         self.min_lengths: dict[int, int] = {}
         self.nsn = mod.national_significant_number
-        self.facts: dict[int, tuple[str | None, frozenset[int]]] = {}
+        self.facts: dict[int, _Facts] = {}
         self.prefixes: dict[int, re.Pattern[str] | None] = {}
 
     def _meta(self, code: int, region: str) -> Any:
         return self.metadata.metadata_for_region_or_calling_code(code, region)
 
     def valid(self, number: Any) -> bool:
-        """``is_valid_number``, with two shortcuts whose answer is certain.
+        """``is_valid_number``, with shortcuts whose answer is the same.
 
         * A valid number's national significant number has one of the ``possible_length`` of its
           region's general description: a length no region of the country code allows is a "no".
-        * ``is_valid_number`` validates against the region ``region_code_for_number`` picks, which
-          tries the country code's regions in order; a first region without ``leading_digits`` is
-          picked whenever the number is valid for it. For +1 this asks the US patterns alone
-          instead of up to 25 regions' (any other answer still goes through the full check).
+        * ``is_valid_number`` validates against the region ``region_code_for_number`` picks: it
+          tries the country code's regions in order, taking a region with ``leading_digits`` when
+          they match and one without when the number is valid for it. When the first region has
+          no ``leading_digits`` (US for +1, GB for +44...), a number valid for it is valid; else the
+          same walk goes on over the other regions with precompiled patterns, without asking the
+          first region's patterns a second time.
         """
-        if _SHORTCUT:
-            code = number.country_code
-            facts = self.facts.get(code)
-            if facts is None:
-                facts = self.facts[code] = (self._first_region(code), self._lengths(code))
-            first, lengths = facts
-            if lengths and len(self.nsn(number)) not in lengths:
-                return False
-            if first is not None and self.is_valid_for_region(number, first):
-                return True
-        return bool(self.is_valid(number))
+        if not _SHORTCUT:
+            return bool(self.is_valid(number))
+        code = number.country_code
+        facts = self.facts.get(code)
+        if facts is None:
+            facts = self.facts[code] = self._facts(code)
+        first, lengths, rest = facts
+        nsn = self.nsn(number)
+        if lengths and len(nsn) not in lengths:
+            return False
+        if first is None:
+            return bool(self.is_valid(number))
+        if self.is_valid_for_region(number, first):
+            return True
+        for region, leading in rest:
+            if leading is None:
+                if self.is_valid_for_region(number, region):
+                    return True
+            elif leading.match(nsn):
+                return bool(self.is_valid_for_region(number, region))
+        return False
 
-    def _first_region(self, code: int) -> str | None:
+    def _facts(self, code: int) -> _Facts:
         regions = self.regions_by_code.get(code, ())
+        lengths = self._lengths(code)
         if len(regions) < 2:
-            return None  # one region: is_valid_number is already a single check
-        meta = self.metadata.metadata_for_region(regions[0], None)
-        return regions[0] if meta is not None and meta.leading_digits is None else None
+            return None, lengths, ()  # one region: is_valid_number is already a single check
+        first = self.metadata.metadata_for_region(regions[0], None)
+        if first is None or first.leading_digits is not None:
+            return None, lengths, ()
+        rest = []
+        for region in regions[1:]:
+            meta = self.metadata.metadata_for_region(region, None)
+            if meta is not None:  # region_code_for_number skips regions without metadata too
+                leading = meta.leading_digits
+                rest.append((region, re.compile(leading) if leading is not None else None))
+        return regions[0], lengths, tuple(rest)
 
     def _lengths(self, code: int) -> frozenset[int]:
         """Every national number length some region of ``code`` allows (empty when unsure)."""

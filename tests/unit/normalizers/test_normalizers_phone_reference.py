@@ -212,3 +212,25 @@ def test_every_nanp_area_code_is_read_as_nanp() -> None:
                 if got != expected:
                     wrong.append((text, strict, got, expected))
     assert wrong == []
+
+
+def test_the_validity_shortcut_agrees_with_libphonenumber_on_every_area_code_of_every_shared_code() -> None:
+    """``_phone``'s walk over a shared country code's regions answers as ``is_valid_number``."""
+    from verifiedfan.normalizers import _phone
+
+    lib = _phone._phonenumbers()
+    shared = [code for code, regions in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items() if len(regions) > 1]
+    assert 1 in shared
+    assert 44 in shared
+    checked = disagree = valid = 0
+    for code in shared:
+        for prefix in range(100, 1000):
+            for tail in ("5550123", "2345678", "123456", "99"):
+                number = phonenumbers.PhoneNumber(country_code=code, national_number=int(f"{prefix}{tail}"))
+                checked += 1
+                expected = phonenumbers.is_valid_number(number)
+                valid += expected
+                disagree += lib.valid(number) != expected
+    assert checked > 40_000
+    assert checked * 0.05 < valid < checked * 0.95  # both answers are well represented
+    assert disagree == 0
