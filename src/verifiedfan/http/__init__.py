@@ -46,6 +46,24 @@ from verifiedfan.http._api._pagers import (
     Selector,
 )
 from verifiedfan.http._api._settings import ApiSettings
+from verifiedfan.http._api._sync.auth import (
+    SyncApiKey,
+    SyncAuth,
+    SyncAuthBase,
+    SyncBasicAuth,
+    SyncOAuth2ClientCredentials,
+    SyncSignedJwt,
+    SyncStaticBearer,
+)
+from verifiedfan.http._api._sync.client import SyncApiClient
+from verifiedfan.http._api._sync.paging import (
+    iter_cursor,
+    iter_links,
+    iter_offsets,
+    iter_page_numbers,
+    iter_pages,
+)
+from verifiedfan.http._api._sync.tokens import SyncUserTokenAuth, SyncUserTokens
 from verifiedfan.http._async import HttpClient
 from verifiedfan.http._config import (
     IDEMPOTENT_METHODS,
@@ -70,7 +88,6 @@ from verifiedfan.http._oauth import (
     ClientCredentialsTokenProvider,
     SyncClientCredentialsTokenProvider,
 )
-from verifiedfan.http._pagination import iter_links, iter_offsets, paginate_links, paginate_offsets
 from verifiedfan.http._sync import SyncHttpClient
 from verifiedfan.http._types import (
     AsyncTokenSource,
@@ -119,9 +136,19 @@ __all__ = [
     "Selector",
     "SignedJwt",
     "StaticBearer",
+    "SyncApiClient",
+    "SyncApiKey",
+    "SyncAuth",
+    "SyncAuthBase",
+    "SyncBasicAuth",
     "SyncClientCredentialsTokenProvider",
     "SyncHttpClient",
+    "SyncOAuth2ClientCredentials",
+    "SyncSignedJwt",
+    "SyncStaticBearer",
     "SyncTokenSource",
+    "SyncUserTokenAuth",
+    "SyncUserTokens",
     "Timeouts",
     "TokenAnswer",
     "TokenBook",
@@ -141,11 +168,12 @@ __all__ = [
     "decode",
     "field",
     "items_of",
+    "iter_cursor",
     "iter_links",
     "iter_offsets",
+    "iter_page_numbers",
+    "iter_pages",
     "optional_field",
-    "paginate_links",
-    "paginate_offsets",
     "parse_retry_after",
     "parse_time",
     "redact_headers",

@@ -13,14 +13,14 @@ The clients import no optional dependency at ``import verifiedfan.music``; ``App
 """
 
 from verifiedfan.music._apple import AppleMusic, DeveloperToken
+from verifiedfan.music._apple_sync import SyncAppleMusic
 from verifiedfan.music._crowd import EngagementSource, FanCheck, verify_fans
 from verifiedfan.music._errors import AppleDeveloperTokenError, AppleUserTokenError, TokenRefreshError
 from verifiedfan.music._events import FAN_VERIFIED_SCHEMA, FanVerifiedEvent
 from verifiedfan.music._models import Artist, FanEngagement, MusicUser, Platform, Track, UserToken
-from verifiedfan.music._settings import MusicSettings
+from verifiedfan.music._settings import AppleMusicSettings, SpotifySettings
 from verifiedfan.music._spotify import Spotify, TimeRange
 from verifiedfan.music._spotify_sync import SyncSpotify
-from verifiedfan.music._tokens import SyncUserTokenManager, UserTokenManager
 from verifiedfan.music._verify import (
     TargetArtist,
     VerificationCriteria,
@@ -34,6 +34,7 @@ __all__ = [
     "FAN_VERIFIED_SCHEMA",
     "AppleDeveloperTokenError",
     "AppleMusic",
+    "AppleMusicSettings",
     "AppleUserTokenError",
     "Artist",
     "DeveloperToken",
@@ -41,18 +42,17 @@ __all__ = [
     "FanCheck",
     "FanEngagement",
     "FanVerifiedEvent",
-    "MusicSettings",
     "MusicUser",
     "Platform",
     "Spotify",
+    "SpotifySettings",
+    "SyncAppleMusic",
     "SyncSpotify",
-    "SyncUserTokenManager",
     "TargetArtist",
     "TimeRange",
     "TokenRefreshError",
     "Track",
     "UserToken",
-    "UserTokenManager",
     "VerificationCriteria",
     "VerificationReason",
     "VerificationResult",

@@ -1,50 +1,58 @@
 """The Apple Music API client: a user's library, heavy rotation and recently played tracks.
 
-Two tokens: the developer token, an ES256 JWT we sign (minted once, cached, renewed before it
-expires, and re-minted once after a 401), and the user's Music-User-Token, passed per call. Apple
-answers 401 for a developer-token problem and 403 for a user-token problem; they raise
-:class:`AppleDeveloperTokenError` and :class:`AppleUserTokenError`.
+Two tokens: the developer token, an ES256 JWT we sign (:class:`DeveloperToken`, a
+:class:`~verifiedfan.http.SignedJwt`: minted once, cached, renewed before it expires, re-minted once
+after a 401), and the user's Music-User-Token, sent per call in a header the HTTP core redacts.
+Apple answers 401 for a developer-token problem and 403 for a user-token problem; the error map
+turns them into :class:`AppleDeveloperTokenError` and :class:`AppleUserTokenError`.
+
+This module is the async source; ``_apple_sync.py`` (``SyncAppleMusic``) is generated from it by
+``scripts/unasync.py``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import time
 from collections.abc import Callable, Sequence
-from contextvars import ContextVar
 from typing import Any
 
 import httpx
 
-from verifiedfan._optional import require
-from verifiedfan.errors import ConfigurationError, ForbiddenError, UnauthorizedError
-from verifiedfan.http import HttpClient, HttpHook, RetryPolicy, Timeouts
+from verifiedfan.errors import ConfigurationError, VFError
+from verifiedfan.http import (
+    ApiClient,
+    ApiSettings,
+    ErrorMap,
+    HttpClient,
+    HttpHook,
+    Limits,
+    OffsetPager,
+    RetryPolicy,
+    SignedJwt,
+    Timeouts,
+)
+from verifiedfan.http._api._concurrency import async_gather
 from verifiedfan.music import _parse as parse
-from verifiedfan.music._client import MusicClientBase, Page, TokenLike, check_limit, check_token
-from verifiedfan.music._errors import AppleDeveloperTokenError, AppleUserTokenError, rebrand
+from verifiedfan.music._client import TokenLike, check_limit, check_token
+from verifiedfan.music._errors import AppleDeveloperTokenError, AppleUserTokenError
 from verifiedfan.music._models import Artist, FanEngagement, MusicUser, Track
-from verifiedfan.music._settings import MusicSettings
+from verifiedfan.music._settings import AppleMusicSettings
+
+# unasync: async-only
+from verifiedfan.music._transport import LeanTransport
+
+# unasync: end
 
 __all__ = ["AppleMusic", "DeveloperToken"]
 
-# The Music-User-Token of the current call. When the client owns its httpx client, the header is
-# added by an httpx request hook, after the HTTP core logged the (redacted) headers, so the user
-# token can never reach a log line.
-_USER_TOKEN: ContextVar[str | None] = ContextVar("vf_music_user_token", default=None)
-_HEADER = "Music-User-Token"
+_HEADER = "music-user-token"
 
 
-async def _add_user_token(request: httpx.Request) -> None:
-    token = _USER_TOKEN.get()
-    if token is not None:
-        request.headers[_HEADER] = token
-
-
-class DeveloperToken:
+class DeveloperToken(SignedJwt):
     """The Apple Music developer token: an ES256 JWT (``kid`` header, ``iss`` = team id, ``iat``,
-    ``exp``) minted with PyJWT, cached, and renewed ``renew_before`` seconds before it expires.
-    It is the ``auth=`` token source of every call, so a 401 makes the HTTP core re-mint it once."""
+    ``exp``) signed by :class:`verifiedfan.jwt.Signer` (the ``jwt`` extra), cached, and renewed
+    ``renew_before`` seconds before it expires. A bad key fails at construction."""
 
     def __init__(
         self,
@@ -62,48 +70,42 @@ class DeveloperToken:
             raise ConfigurationError(
                 "the developer token ttl must exceed renew_before and be at most 6 months"
             )
-        self._jwt = require("jwt", "jwt")
-        self._team_id, self._key_id, self._key = team_id, key_id, private_key
-        self._ttl, self._renew_before, self._clock = ttl, renew_before, clock
-        self._token: str | None = None
-        self._expires_at = 0.0
-        self.mint_count = 0
-        self._mint()  # a bad key fails here, at construction, not at the first call
+        from verifiedfan.jwt import Signer  # the jwt extra, needed only by Apple Music
 
-    def _mint(self) -> str:
-        now = int(self._clock())
-        claims = {"iss": self._team_id, "iat": now, "exp": now + int(self._ttl)}
         try:
-            token: str = self._jwt.encode(claims, self._key, algorithm="ES256", headers={"kid": self._key_id})
-        except (ValueError, TypeError, self._jwt.PyJWTError) as exc:
+            signer = Signer(
+                private_key=private_key,
+                issuer=team_id,
+                algorithm="ES256",
+                expires_in=ttl,
+                key_id=key_id,
+                clock=clock,
+            )
+        except (VFError, ValueError, TypeError) as exc:  # a malformed key: never show it
             raise ConfigurationError(
                 f"cannot sign the Apple Music developer token: {type(exc).__name__}"
             ) from None
-        self._token, self._expires_at = token, now + self._ttl
-        self.mint_count += 1
-        return token
-
-    def current(self) -> str:
-        if self._token is None or self._clock() >= self._expires_at - self._renew_before:
-            return self._mint()
-        return self._token
-
-    async def get_token(self) -> str:
-        return self.current()
-
-    async def invalidate(self, token: str) -> None:
-        if token == self._token:
-            self._token = None
+        self._team_id, self._key_id = team_id, key_id
+        super().__init__(signer, renew_before=renew_before, clock=clock)
 
     def __repr__(self) -> str:
         return f"DeveloperToken(team_id={self._team_id!r}, key_id={self._key_id!r})"
 
 
-class AppleMusic(MusicClientBase):
-    """Async Apple Music client. ``token`` arguments are the user's Music-User-Token (a string or a
-    :class:`UserToken`; Apple user tokens cannot be refreshed by a server)."""
+class AppleMusic(ApiClient):
+    """Apple Music client. ``token`` arguments are the user's Music-User-Token (a string or a
+    :class:`UserToken`; Apple user tokens cannot be refreshed by a server). The other arguments are
+    those of :class:`~verifiedfan.music.Spotify`."""
 
     service_name = "apple_music"
+    settings_class = AppleMusicSettings
+    default_retry = RetryPolicy(retry_after_cap=30.0)
+    error_map = ErrorMap(
+        {
+            401: (AppleDeveloperTokenError, "the developer token was rejected (401)"),
+            403: (AppleUserTokenError, "the Music-User-Token was rejected (403)"),
+        }
+    )
 
     def __init__(
         self,
@@ -124,62 +126,45 @@ class AppleMusic(MusicClientBase):
     ) -> None:
         if not api_url.startswith(("http://", "https://")):
             raise ConfigurationError(f"AppleMusic api_url must be an http(s) URL, got {api_url!r}")
+        check_limit(page_concurrency, "page_concurrency")
         self.developer_token = DeveloperToken(
             team_id=team_id, key_id=key_id, private_key=private_key, ttl=developer_token_ttl, clock=clock
         )
-        self._hooked = http is None
         super().__init__(
+            base_url=api_url,
+            auth=self.developer_token,
             http=http,
-            retry=retry,
-            timeouts=timeouts,
-            max_connections=max_connections,
-            page_concurrency=page_concurrency,
             transport=transport,
             hooks=hooks,
-            event_hooks={"request": [_add_user_token]},
+            retry=retry,
+            timeouts=timeouts,
+            limits=Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
         )
-        self._api = api_url.rstrip("/")
+        self._page_concurrency = page_concurrency
 
     @classmethod
-    def from_settings(cls, settings: MusicSettings, *, http: HttpClient | None = None) -> AppleMusic:
-        return cls(
-            team_id=settings.apple_team_id,
-            key_id=settings.apple_key_id,
-            private_key=settings.apple_private_key.get_secret_value(),
-            api_url=settings.apple_api_url,
-            http=http,
-            retry=RetryPolicy(max_retries=settings.max_retries, retry_after_cap=settings.retry_after_cap),
-            timeouts=Timeouts(total=settings.total_timeout),
-            max_connections=settings.max_connections,
-            developer_token_ttl=settings.apple_developer_token_ttl,
-        )
+    def settings_kwargs(cls, settings: ApiSettings) -> dict[str, Any]:
+        if not isinstance(settings, AppleMusicSettings):
+            raise ConfigurationError("AppleMusic.from_settings needs AppleMusicSettings (VF_APPLE_MUSIC_*)")
+        return {
+            "team_id": settings.team_id,
+            "key_id": settings.key_id,
+            "private_key": settings.private_key.get_secret_value(),
+            "api_url": settings.resolved_base_url(),
+            "retry": settings.retry_policy(),
+            "timeouts": settings.timeouts(),
+            "max_connections": settings.max_connections,
+            "page_concurrency": settings.page_concurrency,
+            "developer_token_ttl": settings.developer_token_ttl,
+        }
 
-    def __repr__(self) -> str:
-        return f"AppleMusic(api_url={self._api!r})"
+    # unasync: async-only
+    def _default_transport(self, limits: Limits) -> httpx.AsyncBaseTransport | None:
+        return LeanTransport(max_idle=limits.max_connections)
+
+    # unasync: end
 
     # -- plumbing ---------------------------------------------------------------------------------
-    async def _get(
-        self, user_token: str, path: str, params: dict[str, Any] | None = None, route: str | None = None
-    ) -> Any:
-        url = path if path.startswith(("http://", "https://")) else f"{self._api}{path}"
-        headers = None if self._hooked else {_HEADER: user_token}
-        reset = _USER_TOKEN.set(user_token) if self._hooked else None
-        try:
-            return await self._send_json(
-                url, params=params, headers=headers, auth=self.developer_token, route=route or path
-            )
-        except UnauthorizedError as exc:
-            raise rebrand(
-                exc, AppleDeveloperTokenError, "apple_music: the developer token was rejected (401)"
-            ) from exc
-        except ForbiddenError as exc:
-            raise rebrand(
-                exc, AppleUserTokenError, "apple_music: the Music-User-Token was rejected (403)"
-            ) from exc
-        finally:
-            if reset is not None:
-                _USER_TOKEN.reset(reset)
-
     async def _list(
         self,
         user_token: str,
@@ -189,24 +174,16 @@ class AppleMusic(MusicClientBase):
         page_size: int,
         extra: dict[str, Any] | None = None,
     ) -> tuple[list[Any], int]:
-        where = f"apple_music {route}"
-
-        def page_of(body: Any) -> Page:
-            items = parse.items_of(body, "data", where)
-            meta = body.get("meta")
-            total = meta.get("total") if isinstance(meta, dict) else None
-            nxt = body.get("next")
-            return items, total if isinstance(total, int) else None, nxt if isinstance(nxt, str) else None
-
-        async def fetch(offset: int, size: int) -> Page:
-            return page_of(
-                await self._get(user_token, route, {**(extra or {}), "offset": offset, "limit": size}, route)
-            )
-
-        async def follow(link: str) -> Page:
-            return page_of(await self._get(user_token, link, {**(extra or {}), "limit": page_size}, route))
-
-        return await self._offset_pages(fetch, limit=limit, page_size=page_size, follow=follow)
+        pager = OffsetPager(
+            items="data", total="meta.total", next_link="next", page_size=page_size, limit=limit
+        )
+        items: list[Any] = []
+        pages = self._aiter_pages(
+            route, pager, concurrency=self._page_concurrency, params=extra, headers={_HEADER: user_token}
+        )
+        async for page in pages:
+            items.extend(page)
+        return items, pager.total if pager.total is not None else len(items)
 
     # -- endpoints --------------------------------------------------------------------------------
     async def get_user(self, token: TokenLike) -> MusicUser:
@@ -214,7 +191,8 @@ class AppleMusic(MusicClientBase):
         user token, stable for as long as that token is."""
         mut = check_token(token).access_token
         self._log("get_user")
-        storefront = parse.apple_storefront(await self._get(mut, "/v1/me/storefront"))
+        body = await self._call_json("GET", "/v1/me/storefront", headers={_HEADER: mut})
+        storefront = parse.apple_storefront(body)
         opaque = hashlib.sha256(mut.encode()).hexdigest()[:24]
         return MusicUser(id=f"apple:{opaque}", platform="apple_music", country=storefront.upper())
 
@@ -267,21 +245,23 @@ class AppleMusic(MusicClientBase):
         recently_played: bool = True,
     ) -> FanEngagement:
         """The profile, heavy rotation (as ranked top artists), library songs (as saved tracks),
-        library artists (as followed artists) and recently played songs, fetched concurrently.
-        Apple Music has no top tracks: ``top_tracks`` is accepted for symmetry and ignored."""
+        library artists (as followed artists) and recently played songs (fetched concurrently by the
+        async client). Apple Music has no top tracks: ``top_tracks`` is accepted for symmetry and
+        ignored."""
         check_limit(saved_tracks_limit, "saved_tracks_limit")
+        check_limit(top_limit, "top_limit")
         mut = check_token(token).access_token
         self._log("get_fan_engagement")
 
         async def nothing() -> tuple[Any, ...]:
             return ()
 
-        user, top, (songs, total), followed, recent = await asyncio.gather(
-            self.get_user(mut),
-            self.get_heavy_rotation(mut, limit=top_limit),
-            self._songs(mut, saved_tracks_limit),
-            self.get_library_artists(mut) if followed_artists else nothing(),
-            self.get_recently_played(mut) if recently_played else nothing(),
+        user, top, (songs, total), followed, recent = await async_gather(
+            lambda: self.get_user(mut),
+            lambda: self.get_heavy_rotation(mut, limit=top_limit),
+            lambda: self._songs(mut, saved_tracks_limit),
+            (lambda: self.get_library_artists(mut)) if followed_artists else nothing,
+            (lambda: self.get_recently_played(mut)) if recently_played else nothing,
         )
         return FanEngagement(
             user=user,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from verifiedfan.errors import ForbiddenError, HTTPStatusError, InvalidTokenError, UnauthorizedError
+from verifiedfan.errors import ForbiddenError, InvalidTokenError, UnauthorizedError
 
-__all__ = ["AppleDeveloperTokenError", "AppleUserTokenError", "TokenRefreshError", "rebrand"]
+__all__ = ["AppleDeveloperTokenError", "AppleUserTokenError", "TokenRefreshError"]
 
 
 class TokenRefreshError(InvalidTokenError):
@@ -19,16 +19,3 @@ class AppleDeveloperTokenError(UnauthorizedError):
 class AppleUserTokenError(ForbiddenError):
     """Apple Music answered 403: the Music-User-Token is missing, expired or revoked, or the user has
     not accepted the privacy setting. It cannot be refreshed by the server: ask the user again."""
-
-
-def rebrand(error: HTTPStatusError, cls: type[HTTPStatusError], message: str) -> HTTPStatusError:
-    """``error`` as a more specific class, keeping status, body, method, URL and headers."""
-    return cls(
-        message,
-        status=error.status_code,
-        body=error.body,
-        method=error.method,
-        url=error.url,
-        service_name=error.service_name,
-        headers=error.headers,
-    )

@@ -6,10 +6,11 @@ branches on the platform. Every model is a small frozen dataclass.
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
+
+from verifiedfan.http import UserToken
 
 __all__ = ["Artist", "FanEngagement", "MusicUser", "Platform", "Track", "UserToken"]
 
@@ -31,6 +32,7 @@ class MusicUser:
     country: str | None = None
     product: str | None = None
     image_urls: tuple[str, ...] = ()
+    account_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,27 +80,3 @@ class FanEngagement:
     saved_tracks_total: int = 0
     followed_artists: tuple[Artist, ...] = ()
     recently_played: tuple[Track, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class UserToken:
-    """A user's OAuth tokens. ``expires_at`` is a Unix timestamp (seconds), ``None`` when unknown.
-
-    Its ``repr`` never shows the tokens, so a UserToken can be logged or put in an exception safely.
-    """
-
-    access_token: str = field(repr=False)
-    refresh_token: str | None = field(default=None, repr=False)
-    expires_at: float | None = None
-
-    def expires_within(self, seconds: float, *, now: float | None = None) -> bool:
-        """Whether the access token expires in less than ``seconds`` (``False`` when unknown)."""
-        if self.expires_at is None:
-            return False
-        current = time.time() if now is None else now
-        return self.expires_at - current < seconds
-
-    def __repr__(self) -> str:
-        has_refresh = self.refresh_token is not None
-        refresh = "'***'" if has_refresh else "None"
-        return f"UserToken(access_token='***', refresh_token={refresh}, expires_at={self.expires_at!r})"

@@ -1,13 +1,16 @@
 """Turning platform JSON into the neutral models (no I/O). Any shape problem raises
-:class:`~verifiedfan.errors.ResponseFormatError`, never ``KeyError``/``TypeError``."""
+:class:`~verifiedfan.errors.ResponseFormatError`, never ``KeyError``/``TypeError``.
+
+The generic checkers (``field``, ``optional_field``, ``items_of``, ``parse_time``) live in
+:mod:`verifiedfan.http` and are re-exported here for the parsers below."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from verifiedfan.errors import ResponseFormatError
+from verifiedfan.http import field, items_of, optional_field, parse_time
 from verifiedfan.music._models import Artist, MusicUser, Track
 
 __all__ = [
@@ -22,42 +25,6 @@ __all__ = [
     "spotify_track",
     "spotify_user",
 ]
-
-T = TypeVar("T")
-
-
-def field(obj: Any, key: str, kind: type[T], where: str) -> T:
-    """``obj[key]``, checked to be a ``kind``; ResponseFormatError otherwise."""
-    if not isinstance(obj, dict):
-        raise ResponseFormatError(f"{where}: expected a JSON object, got {type(obj).__name__}")
-    value = obj.get(key)
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ResponseFormatError(f"{where}: field {key!r} is missing or not a {kind.__name__}")
-    return value
-
-
-def optional_field(obj: dict[str, Any], key: str, kind: type[T], where: str) -> T | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, kind):
-        raise ResponseFormatError(f"{where}: field {key!r} is not a {kind.__name__}")
-    return value
-
-
-def items_of(page: Any, key: str, where: str) -> list[Any]:
-    return field(page, key, list, where)
-
-
-def parse_time(value: Any, where: str) -> datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ResponseFormatError(f"{where}: a timestamp is not a string")
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise ResponseFormatError(f"{where}: bad timestamp {value!r}") from exc
 
 
 # -- Spotify --------------------------------------------------------------------------------------
@@ -74,6 +41,7 @@ def spotify_user(body: Any) -> MusicUser:
         image_urls=tuple(
             i["url"] for i in images or () if isinstance(i, dict) and isinstance(i.get("url"), str)
         ),
+        account_id=optional_field(body, "account_id", str, where),
     )
 
 

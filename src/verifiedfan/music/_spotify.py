@@ -1,53 +1,76 @@
-"""The Spotify Web API client: a user's profile, library, top items, follows and history."""
+"""The Spotify Web API client: a user's profile, library, top items, follows and history.
+
+This module is the async source; ``_spotify_sync.py`` (``SyncSpotify``) is generated from it by
+``scripts/unasync.py``.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import httpx
 
-from verifiedfan.errors import ClientError, RateLimitedError
-from verifiedfan.http import HttpClient, HttpHook, RetryPolicy, Timeouts
+from verifiedfan.errors import ClientError, ConfigurationError, RateLimitedError
+from verifiedfan.http import (
+    ApiClient,
+    ApiSettings,
+    CursorPager,
+    HttpClient,
+    HttpHook,
+    Limits,
+    OffsetPager,
+    RetryPolicy,
+    Timeouts,
+    UserToken,
+    UserTokens,
+    basic_authorization,
+)
+from verifiedfan.http._api._concurrency import async_gather
 from verifiedfan.music import _parse as parse
-from verifiedfan.music._client import MusicClientBase, Page, TokenLike, check_limit, check_token
-from verifiedfan.music._models import Artist, FanEngagement, MusicUser, Track, UserToken
-from verifiedfan.music._settings import MusicSettings
+from verifiedfan.music._client import TokenLike, check_limit, check_token
+from verifiedfan.music._models import Artist, FanEngagement, MusicUser, Track
+from verifiedfan.music._settings import SpotifySettings
 from verifiedfan.music._spotify_core import (
     FOLLOWING,
     MAX_PAGE,
     RECENT,
-    SpotifyConfig,
     TimeRange,
+    check_config,
     check_time_range,
-    followed_page,
-    offset_page,
     recent_tracks,
     refresh_failed,
     saved_tracks,
     token_from_answer,
 )
-from verifiedfan.music._tokens import UserTokenManager
+
+# unasync: async-only
+from verifiedfan.music._transport import LeanTransport
+
+# unasync: end
 
 __all__ = ["Spotify", "TimeRange"]
 
 
-class Spotify(MusicClientBase):
-    """Async Spotify client. ``token`` arguments are an access-token string or a :class:`UserToken`;
+class Spotify(ApiClient):
+    """Spotify client. ``token`` arguments are an access-token string or a :class:`UserToken`;
     with a refresh token, an expiring or rejected (401) access token is refreshed once (one refresh
-    per refresh token however many calls wait) and the call replayed.
+    per refresh token however many calls wait) and the call replayed; without one, a 401 raises
+    :class:`~verifiedfan.errors.UserTokenExpiredError`.
 
     ``http=`` injects a configured :class:`~verifiedfan.http.HttpClient` (its retry policy applies);
     otherwise one is created with ``retry`` (default: 3 retries, ``Retry-After`` honoured up to 30 s,
     past that :class:`~verifiedfan.errors.RateLimitedError`), ``max_connections``, ``hooks`` (tracing,
     metrics: every call carries a ``route`` label such as ``/v1/me/tracks``) and ``transport``
-    (default: the lean HTTP/1.1 keep-alive transport; ``httpx.AsyncHTTPTransport()`` for proxies or
-    HTTP/2). ``page_size`` (1-50) is the page size of every paged read. One client per event loop.
+    (async default: the lean HTTP/1.1 keep-alive transport; ``httpx.AsyncHTTPTransport()`` for
+    proxies or HTTP/2). ``page_size`` (1-50) is the page size of every paged read;
+    ``page_concurrency`` pages of one list are fetched at once. One client per event loop.
     """
 
     service_name = "spotify"
+    settings_class = SpotifySettings
+    default_retry = RetryPolicy(retry_after_cap=30.0)
 
     def __init__(
         self,
@@ -67,53 +90,69 @@ class Spotify(MusicClientBase):
         refresh_before: float = 60.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        config = SpotifyConfig(
+        check_config(
             client_id=client_id,
             client_secret=client_secret,
             api_url=api_url,
             accounts_url=accounts_url,
             page_size=page_size,
         )
+        check_limit(page_concurrency, "page_concurrency")
         super().__init__(
+            base_url=api_url,
             http=http,
-            retry=retry,
-            timeouts=timeouts,
-            max_connections=max_connections,
-            page_concurrency=page_concurrency,
             transport=transport,
             hooks=hooks,
+            retry=retry,
+            timeouts=timeouts,
+            limits=Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
         )
-        self._config = config
         self.client_id = client_id
-        self._api = config.api
-        self._page = config.page
+        self._basic = basic_authorization(client_id, client_secret, oauth_client=True)
+        self._token_url = f"{accounts_url.rstrip('/')}/api/token"
+        self._page = page_size
+        self._page_concurrency = page_concurrency
         self._clock = clock
-        self.tokens = UserTokenManager(
+        self.tokens = UserTokens(
             self._refresh, service_name=self.service_name, refresh_before=refresh_before, clock=clock
         )
 
     @classmethod
-    def from_settings(cls, settings: MusicSettings, *, http: HttpClient | None = None) -> Spotify:
-        return cls(
-            client_id=settings.spotify_client_id,
-            client_secret=settings.spotify_client_secret.get_secret_value(),
-            api_url=settings.spotify_api_url,
-            accounts_url=settings.spotify_accounts_url,
-            http=http,
-            retry=RetryPolicy(max_retries=settings.max_retries, retry_after_cap=settings.retry_after_cap),
-            timeouts=Timeouts(total=settings.total_timeout),
-            max_connections=settings.max_connections,
-        )
+    def settings_kwargs(cls, settings: ApiSettings) -> dict[str, Any]:
+        if not isinstance(settings, SpotifySettings):
+            raise ConfigurationError("Spotify.from_settings needs SpotifySettings (VF_SPOTIFY_*)")
+        return {
+            "client_id": settings.client_id,
+            "client_secret": settings.client_secret.get_secret_value(),
+            "api_url": settings.resolved_base_url(),
+            "accounts_url": settings.accounts_url,
+            "retry": settings.retry_policy(),
+            "timeouts": settings.timeouts(),
+            "max_connections": settings.max_connections,
+            "page_concurrency": settings.page_concurrency,
+        }
+
+    # unasync: async-only
+    def _default_transport(self, limits: Limits) -> httpx.AsyncBaseTransport | None:
+        return LeanTransport(max_idle=limits.max_connections)
+
+    # unasync: end
 
     def __repr__(self) -> str:
-        return f"Spotify(client_id={self.client_id!r}, api_url={self._api!r})"
+        return f"{type(self).__name__}(client_id={self.client_id!r}, api_url={self.base_url!r})"
 
     # -- plumbing ---------------------------------------------------------------------------------
     async def _refresh(self, refresh_token: str) -> UserToken:
         started = self._clock()
         try:
-            body = await self._http.post_json(
-                f"{self._config.accounts}/api/token", **self._config.token_request(refresh_token)
+            body = await self._call_json(
+                "POST",
+                "/api/token",
+                url=self._token_url,
+                data={"grant_type": "refresh_token", "refresh_token": refresh_token},
+                headers={"authorization": self._basic},
+                auth=None,
+                retry_non_idempotent=True,
             )
         except RateLimitedError:
             raise
@@ -121,31 +160,27 @@ class Spotify(MusicClientBase):
             raise refresh_failed(exc) from exc
         return token_from_answer(body, refresh_token, started)
 
-    async def _get(self, token: UserToken, url: str, route: str, params: dict[str, Any] | None = None) -> Any:
-        if token.refresh_token is None:
-            return await self._send_json(url, params=params, token=token.access_token, route=route)
-        return await self._send_json(url, params=params, auth=self.tokens.source(token), route=route)
-
-    async def _paged(
-        self, token: UserToken, route: str, params: dict[str, Any], offset: int, limit: int
-    ) -> Page:
-        body = await self._get(
-            token, f"{self._api}{route}", route, {**params, "offset": offset, "limit": limit}
+    async def _offset_list(
+        self, tok: UserToken, route: str, limit: int | None, params: dict[str, Any] | None = None
+    ) -> tuple[list[Any], int]:
+        pager = OffsetPager(page_size=self._page, limit=limit)
+        items: list[Any] = []
+        pages = self._aiter_pages(
+            route, pager, concurrency=self._page_concurrency, params=params, auth=self.tokens.auth(tok)
         )
-        return offset_page(body, route)
+        async for page in pages:
+            items.extend(page)
+        return items, pager.total if pager.total is not None else len(items)
 
     # -- endpoints --------------------------------------------------------------------------------
     async def get_user(self, token: TokenLike) -> MusicUser:
         """The user's profile (``GET /v1/me``)."""
         tok = check_token(token)
         self._log("get_user")
-        return parse.spotify_user(await self._get(tok, f"{self._api}/v1/me", "/v1/me"))
+        return parse.spotify_user(await self._call_json("GET", "/v1/me", auth=self.tokens.auth(tok)))
 
     async def _saved(self, tok: UserToken, limit: int | None) -> tuple[tuple[Track, ...], int]:
-        async def fetch(offset: int, size: int) -> Page:
-            return await self._paged(tok, "/v1/me/tracks", {}, offset, size)
-
-        items, total = await self._offset_pages(fetch, limit=limit, page_size=self._page)
+        items, total = await self._offset_list(tok, "/v1/me/tracks", limit)
         return saved_tracks(items), total
 
     async def get_saved_tracks(self, token: TokenLike, *, limit: int | None = None) -> tuple[Track, ...]:
@@ -158,12 +193,7 @@ class Spotify(MusicClientBase):
     async def _top(self, tok: UserToken, kind: str, time_range: str, limit: int) -> list[Any]:
         check_limit(limit)
         check_time_range(time_range)
-        route = f"/v1/me/top/{kind}"
-
-        async def fetch(offset: int, size: int) -> Page:
-            return await self._paged(tok, route, {"time_range": time_range}, offset, size)
-
-        return (await self._offset_pages(fetch, limit=limit, page_size=self._page))[0]
+        return (await self._offset_list(tok, f"/v1/me/top/{kind}", limit, {"time_range": time_range}))[0]
 
     async def get_top_artists(
         self, token: TokenLike, *, time_range: TimeRange = "medium_term", limit: int = 20
@@ -188,22 +218,27 @@ class Spotify(MusicClientBase):
         check_limit(limit)
         tok = check_token(token)
         self._log("get_followed_artists", limit=limit)
-        out: list[Artist] = []
-        after: str | None = None
-        while True:
-            params = self._config.followed_params(limit, len(out), after)
-            body = await self._get(tok, f"{self._api}{FOLLOWING}", FOLLOWING, params)
-            artists, after = followed_page(body)
-            out.extend(artists)
-            if after is None or (limit is not None and len(out) >= limit):
-                return tuple(out if limit is None else out[:limit])
+        pager = CursorPager(
+            items="artists.items",
+            cursor="artists.cursors.after",
+            cursor_param="after",
+            has_more="artists.next",
+            page_size=self._page,
+            params={"type": "artist"},
+            limit=limit,
+        )
+        return tuple(
+            [parse.spotify_artist(a) async for a in self._aiter(FOLLOWING, pager, auth=self.tokens.auth(tok))]
+        )
 
     async def get_recently_played(self, token: TokenLike, *, limit: int = 50) -> tuple[Track, ...]:
         """The user's recently played tracks, newest first (Spotify keeps at most 50)."""
         check_limit(limit)
         tok = check_token(token)
         self._log("get_recently_played", limit=limit)
-        body = await self._get(tok, f"{self._api}{RECENT}", RECENT, {"limit": min(limit, MAX_PAGE)})
+        body = await self._call_json(
+            "GET", RECENT, params={"limit": min(limit, MAX_PAGE)}, auth=self.tokens.auth(tok)
+        )
         return recent_tracks(body)
 
     async def get_fan_engagement(
@@ -217,24 +252,27 @@ class Spotify(MusicClientBase):
         followed_artists: bool = True,
         recently_played: bool = True,
     ) -> FanEngagement:
-        """Everything :func:`~verifiedfan.music.verify_fan` reads, fetched concurrently: the profile,
-        top artists, all saved tracks (or ``saved_tracks_limit``), and optionally top tracks, followed
-        artists and recently played tracks."""
-        tok = self.tokens.latest(check_token(token))
-        if self.tokens.needs_refresh(tok):  # refresh once up front rather than in every request
-            tok = await self.tokens.refresh(tok, stale_access=tok.access_token)
+        """Everything :func:`~verifiedfan.music.verify_fan` reads: the profile, top artists, all saved
+        tracks (or ``saved_tracks_limit``), and optionally top tracks, followed artists and recently
+        played tracks (fetched concurrently by the async client, in turn by the sync one)."""
+        check_limit(saved_tracks_limit, "saved_tracks_limit")
+        check_limit(top_limit, "top_limit")
+        check_time_range(time_range)
+        tok = await self.tokens.fresh(check_token(token))  # refresh once up front, not in every request
         self._log("get_fan_engagement")
 
         async def nothing() -> tuple[Any, ...]:
             return ()
 
-        user, top, (saved, total), tops, followed, recent = await asyncio.gather(
-            self.get_user(tok),
-            self.get_top_artists(tok, time_range=time_range, limit=top_limit),
-            self._saved(tok, saved_tracks_limit),
-            self.get_top_tracks(tok, time_range=time_range, limit=top_limit) if top_tracks else nothing(),
-            self.get_followed_artists(tok) if followed_artists else nothing(),
-            self.get_recently_played(tok) if recently_played else nothing(),
+        user, top, (saved, total), tops, followed, recent = await async_gather(
+            lambda: self.get_user(tok),
+            lambda: self.get_top_artists(tok, time_range=time_range, limit=top_limit),
+            lambda: self._saved(tok, saved_tracks_limit),
+            (lambda: self.get_top_tracks(tok, time_range=time_range, limit=top_limit))
+            if top_tracks
+            else nothing,
+            (lambda: self.get_followed_artists(tok)) if followed_artists else nothing,
+            (lambda: self.get_recently_played(tok)) if recently_played else nothing,
         )
         return FanEngagement(
             user=user,

@@ -1,49 +1,73 @@
-"""The synchronous twin of :class:`~verifiedfan.music.Spotify`, for services without an event loop.
+# Generated from src/verifiedfan/music/_spotify.py by scripts/unasync.py: do not edit.
+# Change the async source, then run `python scripts/unasync.py`.
+"""The SyncSpotify Web API client: a user's profile, library, top items, follows and history.
 
-Same methods, same models, same errors, same token rules (early refresh, one refresh after a 401,
-one refresh at a time per refresh token across threads); pages are fetched one after the other.
-It shares all non-I/O logic with the async client (``_spotify_core``, ``_parse``).
+This module is the async source; ``_spotify_sync.py`` (``SyncSpotify``) is generated from it by
+``scripts/unasync.py``.
 """
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Sequence
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
-from verifiedfan.errors import ClientError, RateLimitedError
-from verifiedfan.http import HttpHook, RetryPolicy, SyncHttpClient, Timeouts
+import httpx
+
+from verifiedfan.errors import ClientError, ConfigurationError, RateLimitedError
+from verifiedfan.http import (
+    ApiSettings,
+    CursorPager,
+    HttpHook,
+    Limits,
+    OffsetPager,
+    RetryPolicy,
+    SyncApiClient,
+    SyncHttpClient,
+    SyncUserTokens,
+    Timeouts,
+    UserToken,
+    basic_authorization,
+)
+from verifiedfan.http._api._concurrency import gather
 from verifiedfan.music import _parse as parse
 from verifiedfan.music._client import TokenLike, check_limit, check_token
-from verifiedfan.music._models import Artist, FanEngagement, MusicUser, Track, UserToken
-from verifiedfan.music._settings import MusicSettings
+from verifiedfan.music._models import Artist, FanEngagement, MusicUser, Track
+from verifiedfan.music._settings import SpotifySettings
 from verifiedfan.music._spotify_core import (
     FOLLOWING,
     MAX_PAGE,
     RECENT,
-    SpotifyConfig,
     TimeRange,
+    check_config,
     check_time_range,
-    followed_page,
-    offset_page,
     recent_tracks,
     refresh_failed,
     saved_tracks,
     token_from_answer,
 )
-from verifiedfan.music._tokens import SyncUserTokenManager
 
-__all__ = ["SyncSpotify"]
-
-logger = logging.getLogger("verifiedfan.music")
+__all__ = ["SyncSpotify", "TimeRange"]
 
 
-class SyncSpotify:
-    """Synchronous Spotify client; see :class:`~verifiedfan.music.Spotify` for the arguments."""
+class SyncSpotify(SyncApiClient):
+    """SyncSpotify client. ``token`` arguments are an access-token string or a :class:`UserToken`;
+    with a refresh token, an expiring or rejected (401) access token is refreshed once (one refresh
+    per refresh token however many calls wait) and the call replayed; without one, a 401 raises
+    :class:`~verifiedfan.errors.UserTokenExpiredError`.
+
+    ``http=`` injects a configured :class:`~verifiedfan.http.SyncHttpClient` (its retry policy applies);
+    otherwise one is created with ``retry`` (default: 3 retries, ``Retry-After`` honoured up to 30 s,
+    past that :class:`~verifiedfan.errors.RateLimitedError`), ``max_connections``, ``hooks`` (tracing,
+    metrics: every call carries a ``route`` label such as ``/v1/me/tracks``) and ``transport``
+    (async default: the lean HTTP/1.1 keep-alive transport; ``httpx.HTTPTransport()`` for
+    proxies or HTTP/2). ``page_size`` (1-50) is the page size of every paged read;
+    ``page_concurrency`` pages of one list are fetched at once. One client per event loop.
+    """
 
     service_name = "spotify"
+    settings_class = SpotifySettings
+    default_retry = RetryPolicy(retry_after_cap=30.0)
 
     def __init__(
         self,
@@ -53,67 +77,73 @@ class SyncSpotify:
         api_url: str = "https://api.spotify.com",
         accounts_url: str = "https://accounts.spotify.com",
         http: SyncHttpClient | None = None,
+        transport: httpx.BaseTransport | None = None,
         hooks: Sequence[HttpHook] = (),
         retry: RetryPolicy | None = None,
         timeouts: Timeouts | None = None,
+        max_connections: int = 128,
+        page_concurrency: int = 8,
         page_size: int = MAX_PAGE,
         refresh_before: float = 60.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._config = SpotifyConfig(
+        check_config(
             client_id=client_id,
             client_secret=client_secret,
             api_url=api_url,
             accounts_url=accounts_url,
             page_size=page_size,
         )
-        self.client_id = client_id
-        self._owns_http = http is None
-        self._http = http or SyncHttpClient(
-            service_name=self.service_name,
-            timeouts=timeouts,
-            retry=retry or RetryPolicy(retry_after_cap=30.0),
+        check_limit(page_concurrency, "page_concurrency")
+        super().__init__(
+            base_url=api_url,
+            http=http,
+            transport=transport,
             hooks=hooks,
+            retry=retry,
+            timeouts=timeouts,
+            limits=Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
         )
+        self.client_id = client_id
+        self._basic = basic_authorization(client_id, client_secret, oauth_client=True)
+        self._token_url = f"{accounts_url.rstrip('/')}/api/token"
+        self._page = page_size
+        self._page_concurrency = page_concurrency
         self._clock = clock
-        self.tokens = SyncUserTokenManager(
+        self.tokens = SyncUserTokens(
             self._refresh, service_name=self.service_name, refresh_before=refresh_before, clock=clock
         )
 
     @classmethod
-    def from_settings(cls, settings: MusicSettings, *, http: SyncHttpClient | None = None) -> SyncSpotify:
-        return cls(
-            client_id=settings.spotify_client_id,
-            client_secret=settings.spotify_client_secret.get_secret_value(),
-            api_url=settings.spotify_api_url,
-            accounts_url=settings.spotify_accounts_url,
-            http=http,
-            retry=RetryPolicy(max_retries=settings.max_retries, retry_after_cap=settings.retry_after_cap),
-            timeouts=Timeouts(total=settings.total_timeout),
-        )
+    def settings_kwargs(cls, settings: ApiSettings) -> dict[str, Any]:
+        if not isinstance(settings, SpotifySettings):
+            raise ConfigurationError("SyncSpotify.from_settings needs SpotifySettings (VF_SPOTIFY_*)")
+        return {
+            "client_id": settings.client_id,
+            "client_secret": settings.client_secret.get_secret_value(),
+            "api_url": settings.resolved_base_url(),
+            "accounts_url": settings.accounts_url,
+            "retry": settings.retry_policy(),
+            "timeouts": settings.timeouts(),
+            "max_connections": settings.max_connections,
+            "page_concurrency": settings.page_concurrency,
+        }
 
     def __repr__(self) -> str:
-        return f"SyncSpotify(client_id={self.client_id!r}, api_url={self._config.api!r})"
-
-    def close(self) -> None:
-        """Close the connection pool this client created (an injected ``http=`` stays open)."""
-        if self._owns_http:
-            self._http.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
+        return f"{type(self).__name__}(client_id={self.client_id!r}, api_url={self.base_url!r})"
 
     # -- plumbing ---------------------------------------------------------------------------------
     def _refresh(self, refresh_token: str) -> UserToken:
         started = self._clock()
         try:
-            body = self._http.post_json(
-                f"{self._config.accounts}/api/token", **self._config.token_request(refresh_token)
+            body = self._call_json(
+                "POST",
+                "/api/token",
+                url=self._token_url,
+                data={"grant_type": "refresh_token", "refresh_token": refresh_token},
+                headers={"authorization": self._basic},
+                auth=None,
+                retry_non_idempotent=True,
             )
         except RateLimitedError:
             raise
@@ -121,81 +151,86 @@ class SyncSpotify:
             raise refresh_failed(exc) from exc
         return token_from_answer(body, refresh_token, started)
 
-    def _get(self, token: UserToken, route: str, params: dict[str, Any] | None = None) -> Any:
-        url = f"{self._config.api}{route}"
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug("spotify: GET %s", route, extra={"service_name": self.service_name})
-        if token.refresh_token is None:
-            return self._http.get_json(url, params=params, token=token.access_token, route=route)
-        return self._http.get_json(url, params=params, auth=self.tokens.source(token), route=route)
-
     def _offset_list(
-        self, token: UserToken, route: str, params: dict[str, Any], limit: int | None
+        self, tok: UserToken, route: str, limit: int | None, params: dict[str, Any] | None = None
     ) -> tuple[list[Any], int]:
-        page_size = self._config.page
-        out: list[Any] = []
-        while True:
-            size = page_size if limit is None else min(page_size, limit - len(out))
-            body = self._get(token, route, {**params, "offset": len(out), "limit": size})
-            items, page_total, nxt = offset_page(body, route)
-            total = page_total or 0
-            out.extend(items)
-            wanted = total if limit is None else min(total, limit)
-            if not items or len(out) >= wanted or nxt is None:
-                return out[:wanted], total
+        pager = OffsetPager(page_size=self._page, limit=limit)
+        items: list[Any] = []
+        pages = self._iter_pages(
+            route, pager, concurrency=self._page_concurrency, params=params, auth=self.tokens.auth(tok)
+        )
+        for page in pages:
+            items.extend(page)
+        return items, pager.total if pager.total is not None else len(items)
 
     # -- endpoints --------------------------------------------------------------------------------
     def get_user(self, token: TokenLike) -> MusicUser:
         """The user's profile (``GET /v1/me``)."""
-        return parse.spotify_user(self._get(check_token(token), "/v1/me"))
+        tok = check_token(token)
+        self._log("get_user")
+        return parse.spotify_user(self._call_json("GET", "/v1/me", auth=self.tokens.auth(tok)))
 
     def _saved(self, tok: UserToken, limit: int | None) -> tuple[tuple[Track, ...], int]:
-        items, total = self._offset_list(tok, "/v1/me/tracks", {}, limit)
+        items, total = self._offset_list(tok, "/v1/me/tracks", limit)
         return saved_tracks(items), total
 
     def get_saved_tracks(self, token: TokenLike, *, limit: int | None = None) -> tuple[Track, ...]:
         """The user's saved tracks, newest first: all of them, or the first ``limit``."""
         check_limit(limit)
-        return self._saved(check_token(token), limit)[0]
+        tok = check_token(token)
+        self._log("get_saved_tracks", limit=limit)
+        return (self._saved(tok, limit))[0]
 
-    def _top(self, token: TokenLike, kind: str, time_range: str, limit: int) -> list[Any]:
+    def _top(self, tok: UserToken, kind: str, time_range: str, limit: int) -> list[Any]:
         check_limit(limit)
         check_time_range(time_range)
-        return self._offset_list(check_token(token), f"/v1/me/top/{kind}", {"time_range": time_range}, limit)[
-            0
-        ]
+        return (self._offset_list(tok, f"/v1/me/top/{kind}", limit, {"time_range": time_range}))[0]
 
     def get_top_artists(
         self, token: TokenLike, *, time_range: TimeRange = "medium_term", limit: int = 20
     ) -> tuple[Artist, ...]:
         """The user's top artists, ranked (``rank`` 1 first)."""
-        items = self._top(token, "artists", time_range, limit)
+        tok = check_token(token)
+        self._log("get_top_artists", limit=limit, time_range=time_range)
+        items = self._top(tok, "artists", time_range, limit)
         return tuple(parse.spotify_artist(a, rank=i) for i, a in enumerate(items, start=1))
 
     def get_top_tracks(
         self, token: TokenLike, *, time_range: TimeRange = "medium_term", limit: int = 20
     ) -> tuple[Track, ...]:
         """The user's top tracks, ranked."""
-        items = self._top(token, "tracks", time_range, limit)
+        tok = check_token(token)
+        self._log("get_top_tracks", limit=limit, time_range=time_range)
+        items = self._top(tok, "tracks", time_range, limit)
         return tuple(parse.spotify_track(t, rank=i) for i, t in enumerate(items, start=1))
 
     def get_followed_artists(self, token: TokenLike, *, limit: int | None = None) -> tuple[Artist, ...]:
         """The artists the user follows (cursor paging, followed to the end or ``limit``)."""
         check_limit(limit)
         tok = check_token(token)
-        out: list[Artist] = []
-        after: str | None = None
-        while True:
-            body = self._get(tok, FOLLOWING, self._config.followed_params(limit, len(out), after))
-            artists, after = followed_page(body)
-            out.extend(artists)
-            if after is None or (limit is not None and len(out) >= limit):
-                return tuple(out if limit is None else out[:limit])
+        self._log("get_followed_artists", limit=limit)
+        pager = CursorPager(
+            items="artists.items",
+            cursor="artists.cursors.after",
+            cursor_param="after",
+            has_more="artists.next",
+            page_size=self._page,
+            params={"type": "artist"},
+            limit=limit,
+        )
+        return tuple(
+            [parse.spotify_artist(a) for a in self._iter(FOLLOWING, pager, auth=self.tokens.auth(tok))]
+        )
 
     def get_recently_played(self, token: TokenLike, *, limit: int = 50) -> tuple[Track, ...]:
-        """The user's recently played tracks, newest first (Spotify keeps at most 50)."""
+        """The user's recently played tracks, newest first (SyncSpotify keeps at most 50)."""
         check_limit(limit)
-        return recent_tracks(self._get(check_token(token), RECENT, {"limit": min(limit, MAX_PAGE)}))
+        tok = check_token(token)
+        self._log("get_recently_played", limit=limit)
+        body = self._call_json(
+            "GET", RECENT, params={"limit": min(limit, MAX_PAGE)}, auth=self.tokens.auth(tok)
+        )
+        return recent_tracks(body)
 
     def get_fan_engagement(
         self,
@@ -208,20 +243,35 @@ class SyncSpotify:
         followed_artists: bool = True,
         recently_played: bool = True,
     ) -> FanEngagement:
-        """The profile, top artists, saved tracks and optionally top tracks, followed artists and
-        recent plays, fetched one after the other."""
+        """Everything :func:`~verifiedfan.music.verify_fan` reads: the profile, top artists, all saved
+        tracks (or ``saved_tracks_limit``), and optionally top tracks, followed artists and recently
+        played tracks (fetched concurrently by the async client, in turn by the sync one)."""
         check_limit(saved_tracks_limit, "saved_tracks_limit")
-        tok = self.tokens.latest(check_token(token))
-        if self.tokens.needs_refresh(tok):
-            tok = self.tokens.refresh(tok, stale_access=tok.access_token)
-        saved, total = self._saved(tok, saved_tracks_limit)
+        check_limit(top_limit, "top_limit")
+        check_time_range(time_range)
+        tok = self.tokens.fresh(check_token(token))  # refresh once up front, not in every request
+        self._log("get_fan_engagement")
+
+        def nothing() -> tuple[Any, ...]:
+            return ()
+
+        user, top, (saved, total), tops, followed, recent = gather(
+            lambda: self.get_user(tok),
+            lambda: self.get_top_artists(tok, time_range=time_range, limit=top_limit),
+            lambda: self._saved(tok, saved_tracks_limit),
+            (lambda: self.get_top_tracks(tok, time_range=time_range, limit=top_limit))
+            if top_tracks
+            else nothing,
+            (lambda: self.get_followed_artists(tok)) if followed_artists else nothing,
+            (lambda: self.get_recently_played(tok)) if recently_played else nothing,
+        )
         return FanEngagement(
-            user=self.get_user(tok),
+            user=user,
             platform="spotify",
-            top_artists=self.get_top_artists(tok, time_range=time_range, limit=top_limit),
-            top_tracks=self.get_top_tracks(tok, time_range=time_range, limit=top_limit) if top_tracks else (),
+            top_artists=top,
+            top_tracks=tops,
             saved_tracks=saved,
             saved_tracks_total=total,
-            followed_artists=self.get_followed_artists(tok) if followed_artists else (),
-            recently_played=self.get_recently_played(tok) if recently_played else (),
+            followed_artists=followed,
+            recently_played=recent,
         )

@@ -225,13 +225,13 @@ async def test_an_injected_http_client_is_used_and_left_open(
 
 
 def test_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    from verifiedfan.music import MusicSettings
+    from verifiedfan.music import AppleMusicSettings
 
     key = generate_developer_key()
-    monkeypatch.setenv("VF_MUSIC_APPLE_TEAM_ID", "TEAMFROMENV")
-    monkeypatch.setenv("VF_MUSIC_APPLE_KEY_ID", "KEYFROMENV")
-    monkeypatch.setenv("VF_MUSIC_APPLE_PRIVATE_KEY", key.private_key)
-    settings = MusicSettings()
+    monkeypatch.setenv("VF_APPLE_MUSIC_TEAM_ID", "TEAMFROMENV")
+    monkeypatch.setenv("VF_APPLE_MUSIC_KEY_ID", "KEYFROMENV")
+    monkeypatch.setenv("VF_APPLE_MUSIC_PRIVATE_KEY", key.private_key)
+    settings = AppleMusicSettings()
     client = AppleMusic.from_settings(settings)
     assert "TEAMFROMENV" in repr(client.developer_token)
     assert key.private_key not in repr(settings)

@@ -15,7 +15,7 @@ from verifiedfan.errors import (
     UnauthorizedError,
     ValidationError,
 )
-from verifiedfan.music import MusicSettings, Spotify, TokenRefreshError, UserToken, verify_fan
+from verifiedfan.music import Spotify, SpotifySettings, TokenRefreshError, UserToken, verify_fan
 from verifiedfan.testing.sandbox import SpotifySandbox
 
 from .conftest import Sleeps
@@ -349,12 +349,16 @@ def test_repr_has_no_secret() -> None:
 
 
 def test_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("VF_MUSIC_SPOTIFY_CLIENT_ID", "env-id")
-    monkeypatch.setenv("VF_MUSIC_SPOTIFY_CLIENT_SECRET", "env-secret")
-    monkeypatch.setenv("VF_MUSIC_SPOTIFY_API_URL", "http://127.0.0.1:9")
-    settings = MusicSettings()
-    client = Spotify.from_settings(settings)
+    monkeypatch.setenv("VF_SPOTIFY_CLIENT_ID", "env-id")
+    monkeypatch.setenv("VF_SPOTIFY_CLIENT_SECRET", "env-secret")
+    monkeypatch.setenv("VF_SPOTIFY_BASE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("VF_SPOTIFY_MAX_RETRIES", "5")
+    settings = SpotifySettings()
+    client = Spotify.from_settings(settings, page_concurrency=2)
     assert client.client_id == "env-id"
+    assert client.base_url == "http://127.0.0.1:9"
+    assert client.http.retry_policy.max_retries == 5
+    assert client.http.retry_policy.retry_after_cap == 30.0
     assert "env-secret" not in repr(settings)
 
 

@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, Literal, Protocol, Self, runtime_checkable
 
+from verifiedfan._primitives import AsyncFlights
 from verifiedfan.errors import (
     ConfigurationError,
     ResponseFormatError,
@@ -34,7 +35,6 @@ from verifiedfan.errors import (
     VFError,
 )
 from verifiedfan.http._api._credentials import AuthRequest, basic_authorization
-from verifiedfan.http._api._flight import AsyncFlight
 from verifiedfan.http._async import HttpClient
 from verifiedfan.http._core import add_secret_header, add_secret_param
 
@@ -263,7 +263,7 @@ class OAuth2ClientCredentials(AuthBase):
         self._refresh_ratio, self._default_lifetime, self._clock = refresh_ratio, default_lifetime, clock
         self._owns_http = http is None
         self._http = http or HttpClient(service_name="oauth2")
-        self._flight: AsyncFlight[str] = AsyncFlight()
+        self._flight: AsyncFlights = AsyncFlights()
         self.answer: TokenAnswer | None = None
         self.fetch_count = 0
 
@@ -275,7 +275,11 @@ class OAuth2ClientCredentials(AuthBase):
 
     async def get_token(self) -> str:
         """A valid access token (cached, or fetched now)."""
-        return self._fresh() or await self._flight.run("token", self._fetch)
+        cached = self._fresh()
+        if cached is not None:
+            return cached
+        token: str = await self._flight.run("token", self._fetch)
+        return token
 
     async def _fetch(self) -> str:
         cached = self._fresh()  # a thread that waited for the lock finds the token fetched

@@ -23,10 +23,10 @@ import httpx
 from verifiedfan.errors import ConfigurationError, HTTPStatusError, UnauthorizedError, ValidationError
 from verifiedfan.http._api._async.auth import Auth, OAuth2ClientCredentials
 from verifiedfan.http._api._async.paging import aiter_pages
+from verifiedfan.http._api._concurrency import AsyncSlots
 from verifiedfan.http._api._credentials import AuthRequest
 from verifiedfan.http._api._decode import decode
 from verifiedfan.http._api._errormap import ErrorMap
-from verifiedfan.http._api._flight import AsyncSlots
 from verifiedfan.http._api._pagers import Pager, PageRequest
 from verifiedfan.http._api._settings import ApiSettings
 from verifiedfan.http._async import HttpClient
@@ -258,6 +258,26 @@ class ApiClient:
         body = await self._call_json(method, route, **options)
         return decode(model, body, f"{self.service_name} {route}")
 
+    async def _aiter_pages(
+        self,
+        route: str,
+        pager: Pager,
+        *,
+        concurrency: int = 1,
+        method: str = "GET",
+        **options: Any,
+    ) -> AsyncIterator[list[Any]]:
+        """The items of a paged endpoint, page by page (``options`` as for :meth:`_call`;
+        ``params`` are sent with every page, the pager's own parameters added)."""
+        base = dict(options.pop("params", None) or {})
+
+        async def fetch(page: PageRequest) -> Any:
+            params = {**base, **page.params} if page.url is None else dict(page.params)
+            return await self._call_json(method, route, url=page.url, params=params, **options)
+
+        async for items in aiter_pages(fetch, pager, concurrency=concurrency):
+            yield items
+
     async def _aiter(
         self,
         route: str,
@@ -267,15 +287,8 @@ class ApiClient:
         method: str = "GET",
         **options: Any,
     ) -> AsyncIterator[Any]:
-        """Every item of a paged endpoint (``options`` as for :meth:`_call`; ``params`` are sent
-        with every page, the pager's own parameters added)."""
-        base = dict(options.pop("params", None) or {})
-
-        async def fetch(page: PageRequest) -> Any:
-            params = {**base, **page.params} if page.url is None else dict(page.params)
-            return await self._call_json(method, route, url=page.url, params=params, **options)
-
-        async for items in aiter_pages(fetch, pager, concurrency=concurrency):
+        """Every item of a paged endpoint, one by one (see :meth:`_aiter_pages`)."""
+        async for items in self._aiter_pages(route, pager, concurrency=concurrency, method=method, **options):
             for item in items:
                 yield item
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from verifiedfan.http._api._flight import agather_ordered
+from verifiedfan.http._api._concurrency import async_gather_ordered
 from verifiedfan.http._api._pagers import (
     CursorPager,
     LinkPager,
@@ -41,7 +41,7 @@ async def aiter_pages(fetch: Fetch, pager: Pager, *, concurrency: int = 1) -> As
         yield pager.feed(request, page)
         planned = pager.plan() if concurrency > 1 else ()
         if planned:
-            pages = await agather_ordered(fetch, planned, concurrency)
+            pages = await async_gather_ordered(fetch, planned, concurrency)
             for planned_request, planned_page in zip(planned, pages, strict=True):
                 if pager.done:
                     return

@@ -16,9 +16,9 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 
+from verifiedfan._primitives import AsyncFlights
 from verifiedfan.errors import UnauthorizedError, UserTokenExpiredError, VFError
 from verifiedfan.http._api._credentials import AuthRequest, TokenBook, UserToken
-from verifiedfan.http._api._flight import AsyncFlight
 
 __all__ = ["UserTokenAuth", "UserTokens"]
 
@@ -39,7 +39,7 @@ class UserTokens(TokenBook):
             service_name=service_name, refresh_before=refresh_before, max_entries=max_entries, clock=clock
         )
         self._refresher = refresher
-        self._flight: AsyncFlight[UserToken] = AsyncFlight()
+        self._flight: AsyncFlights = AsyncFlights()
 
     async def refresh(self, token: UserToken, *, stale_access: str) -> UserToken:
         """A fresh token replacing ``stale_access``: shared with concurrent callers, and skipped when
