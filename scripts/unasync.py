@@ -100,7 +100,6 @@ SUBS: list[tuple[str, str]] = [
     ("_api\\._async", "_api._sync"),
     ("http\\._async", "http._sync"),
     ("_aiter(_pages)?", r"_iter\1"),
-    ("async with ", "with "),
     # modules and imports
     ("types_aiobotocore_([a-z0-9]+)", r"types_boto3_\1"),
     ("aws\\._async", "aws._sync"),
