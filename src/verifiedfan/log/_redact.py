@@ -98,7 +98,9 @@ class Redactor:
     """Precompiled redaction rules for a set of secret key names and a depth limit.
 
     ``keys`` are the secret key names (``None``: :data:`DEFAULT_SECRET_KEYS`); a key matches when its
-    normalized name contains one of them. ``depth`` is how many container levels below the value are
+    normalized name contains one of them (a name of three letters or fewer must be a whole word of
+    the key). The shapes found in free text (tokens, URLs, cookies, query parameters) are masked
+    whatever the keys. ``depth`` is how many container levels below the value are
     walked; deeper containers become ``[TRUNCATED]``.
     """
 

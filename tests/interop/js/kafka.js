@@ -44,7 +44,7 @@ async function produce({ brokers, registryUrl, topic, partitioner = "default", a
   }
 }
 
-async function consume({ brokers, registryUrl, topic, count, timeoutMs = 30000 }) {
+async function consume({ brokers, registryUrl, topic, count, timeoutMs = 90000 }) {
   const registry = registryUrl ? new SchemaRegistry({ host: registryUrl }) : null;
   const consumer = client(brokers).consumer({ groupId: `vf-interop-${topic}-${Date.now()}` });
   await consumer.connect();
