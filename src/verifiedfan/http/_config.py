@@ -183,6 +183,7 @@ class HttpSettings(VFSettings):
     backoff_initial: float = Field(default=0.5, ge=0)
     backoff_max: float = Field(default=30.0, ge=0)
     retry_after_cap: float = Field(default=60.0, ge=0)
+    deadline: float | None = Field(default=None, gt=0)
 
     def timeouts(self) -> Timeouts:
         return Timeouts(connect=self.connect_timeout, total=self.total_timeout)
@@ -200,4 +201,5 @@ class HttpSettings(VFSettings):
             backoff_initial=self.backoff_initial,
             backoff_max=self.backoff_max,
             retry_after_cap=self.retry_after_cap,
+            deadline=self.deadline,
         )

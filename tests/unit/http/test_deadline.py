@@ -13,7 +13,7 @@ import time
 import httpx
 import pytest
 
-from verifiedfan.errors import VFTimeoutError
+from verifiedfan.errors import RateLimitedError, VFTimeoutError
 from verifiedfan.http import HttpClient, RetryPolicy, SyncHttpClient, Timeouts
 from verifiedfan.testing.faults import FaultServer, Reply
 
@@ -119,6 +119,21 @@ async def test_no_retry_starts_when_its_backoff_would_reach_the_deadline() -> No
             await http.get("/slow")
     assert len(transport.timeouts) == 1
     assert clock.sleeps == []  # not even the wait started
+
+
+async def test_a_retry_after_longer_than_the_time_left_is_not_waited() -> None:
+    clock = FakeClock()
+    answers = iter([httpx.Response(429, headers={"retry-after": "3"}), httpx.Response(200)])
+    transport = httpx.MockTransport(lambda request: next(answers))
+    async with HttpClient(
+        service_name="s",
+        base_url="http://x",
+        retry=_policy(clock, deadline=2.0, jitter=1.0),
+        transport=transport,
+    ) as http:
+        with pytest.raises(RateLimitedError, match="429"):
+            await http.get("/limited")
+    assert clock.sleeps == []
 
 
 def test_sync_twin_cuts_attempts_the_same_way() -> None:

@@ -32,6 +32,7 @@ ENV = {
     "VF_HTTP_BACKOFF_INITIAL": "0.3",
     "VF_HTTP_BACKOFF_MAX": "0.5",
     "VF_HTTP_RETRY_AFTER_CAP": "9",
+    "VF_HTTP_DEADLINE": "45",
 }
 
 
@@ -46,6 +47,7 @@ def test_defaults_differ_from_the_values_used_here() -> None:
     defaults = HttpSettings()
     assert (defaults.connect_timeout, defaults.total_timeout, defaults.max_connections) != (0.7, 3.3, 7)
     assert (defaults.max_retries, defaults.backoff_initial, defaults.retry_after_cap) != (2, 0.3, 9)
+    assert defaults.deadline is None
 
 
 @pytest.mark.parametrize("client_cls", [HttpClient, SyncHttpClient])
@@ -101,7 +103,9 @@ async def test_timeouts_reach_each_request(settings: HttpSettings, client_cls: t
 
 
 def test_retry_settings_build_the_policy(settings: HttpSettings) -> None:
-    expected = RetryPolicy(max_retries=2, backoff_initial=0.3, backoff_max=0.5, retry_after_cap=9.0)
+    expected = RetryPolicy(
+        max_retries=2, backoff_initial=0.3, backoff_max=0.5, retry_after_cap=9.0, deadline=45.0
+    )
     assert settings.retry_policy() == expected
     assert HttpClient.from_settings(settings).retry_policy == expected
     assert SyncHttpClient.from_settings(settings).retry_policy == expected
