@@ -183,12 +183,15 @@ class Kafka(Session):
                 raise
 
     async def _release(self) -> None:
-        producer, self._producer = self._producer, None
+        held, self._producer = [self._producer], None
         self._stop.set()
         self._wanted.set()
         if self._poller is not None:
             await asyncio.to_thread(self._poller.join)
-        del producer  # nothing was sent: librdkafka stops retrying when the handle goes
+            self._poller = None
+        # Nothing was sent: librdkafka stops retrying when the handle goes, and destroying it waits
+        # for its threads, so the last reference is dropped off the event loop.
+        await asyncio.to_thread(held.clear)
 
     def _poll_loop(self) -> None:
         # While a batch waits for its delivery reports, flush (librdkafka then sends at once instead
