@@ -323,3 +323,37 @@ def test_function_scope_gives_a_fresh_server(
     pets_sandbox: PetsSandbox, fresh_pets_sandbox: PetsSandbox
 ) -> None:
     assert fresh_pets_sandbox.url != pets_sandbox.url
+
+
+def test_control_while_requests_are_in_flight(pets_sandbox: PetsSandbox) -> None:
+    """Reading the journal and counters from the test's thread while the server records requests:
+    control calls run on the server's loop, so nothing is read while it changes."""
+    import threading
+
+    stop = threading.Event()
+
+    def traffic() -> None:
+        with httpx.Client(base_url=pets_sandbox.url) as client:
+            i = 0
+            while not stop.is_set():
+                client.get(f"/v1/owners/o{i}/pets/{i}")
+                i += 1
+
+    workers = [threading.Thread(target=traffic) for _ in range(3)]
+    for w in workers:
+        w.start()
+    try:
+        import time
+
+        deadline = time.monotonic() + 20
+        while not pets_sandbox.counts()["routes"] and time.monotonic() < deadline:
+            time.sleep(0.01)
+        reads = [
+            len(pets_sandbox.journal()) + sum(pets_sandbox.counts()["routes"].values()) for _ in range(30)
+        ]
+    finally:
+        stop.set()
+        for w in workers:
+            w.join()
+    assert reads == sorted(reads)  # monotonic: every read saw a consistent, growing state
+    assert reads[-1] > 0

@@ -8,6 +8,7 @@ mode and through ``/_sandbox`` over HTTP in process mode, so they behave the sam
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import importlib
 import json
 import subprocess
@@ -22,7 +23,7 @@ from typing import Any, ClassVar, Self
 from verifiedfan.errors import ConfigurationError, NotConnectedError, ValidationError
 from verifiedfan.testing.sandbox._app import SandboxApp
 from verifiedfan.testing.sandbox._faults import Faults
-from verifiedfan.testing.sandbox._http import Request, serve, shutdown
+from verifiedfan.testing.sandbox._http import Request, Response, serve, shutdown
 from verifiedfan.testing.sandbox._journal import JournalEntry
 
 __all__ = ["ApiSandbox", "load_app_class"]
@@ -198,7 +199,7 @@ class ApiSandbox:
         method = "GET" if action in ("info", "stats", "counts", "journal") else "POST"
         body = json.dumps(payload).encode() if payload is not None else b""
         if self._app is not None:
-            response = self._app(Request(method, f"/_sandbox/{action}", dict(query or {}), {}, body))
+            response = self._on_loop(Request(method, f"/_sandbox/{action}", dict(query or {}), {}, body))
             status, raw = response.status, response.body
         else:
             url = f"{self.url}/_sandbox/{action}"
@@ -215,6 +216,23 @@ class ApiSandbox:
             message = data.get("error") if isinstance(data, dict) else raw.decode(errors="replace")
             raise ValidationError(f"sandbox {action} failed: {message}")
         return data
+
+    def _on_loop(self, request: Request) -> Response:
+        """Run a control request on the server's loop thread, so the app's state is only ever
+        touched by one thread (no race between a test reading the journal and a request)."""
+        app, loop = self.app, self._loop
+        if loop is None or not loop.is_running() or self._thread is threading.current_thread():
+            return app(request)
+        done: concurrent.futures.Future[Response] = concurrent.futures.Future()
+
+        def call() -> None:
+            try:
+                done.set_result(app(request))
+            except Exception as exc:  # noqa: BLE001 - handed to the caller, raised there
+                done.set_exception(exc)
+
+        loop.call_soon_threadsafe(call)
+        return done.result(timeout=30)
 
     def info(self) -> dict[str, Any]:
         """The app's ``info()`` (cached: it describes seeded data that does not change)."""
