@@ -13,7 +13,7 @@ from verifiedfan._primitives import AsyncLoopGuard
 from verifiedfan.correlation import correlation_scope, current_correlation_id
 from verifiedfan.errors import NotConnectedError, ValidationError
 from verifiedfan.http._config import HttpSettings, Limits, RetryPolicy, Timeouts
-from verifiedfan.http._core import RAISE, REAUTH, RETURN, ClientCore, async_send_within
+from verifiedfan.http._core import RAISE, REAUTH, RETURN, Call, ClientCore, async_send_within
 from verifiedfan.http._types import AsyncTokenSource, HttpHook, Response
 
 __all__ = ["HttpClient"]
@@ -171,52 +171,24 @@ class HttpClient:
         # The call runs under the caller's correlation id, or a new one for this call only: a
         # generated id must not leak into the caller's later, unrelated work.
         with correlation_scope(current_correlation_id()):
-            return await self._send(
-                client,
+            call = self._core.prepare(
                 method,
                 path_or_url,
                 params=params,
                 json=json,
                 data=data,
                 headers=headers,
-                token=token,
-                auth=auth,
                 idempotency_key=idempotency_key,
                 retry_non_idempotent=retry_non_idempotent,
                 timeout=timeout,
                 route=route,
             )
+            return await self._send(client, call, token, auth)
 
     async def _send(
-        self,
-        client: httpx.AsyncClient,
-        method: str,
-        path_or_url: str,
-        *,
-        params: Mapping[str, Any] | None,
-        json: Any,
-        data: Mapping[str, Any] | bytes | str | None,
-        headers: Mapping[str, str] | None,
-        token: str | None,
-        auth: AsyncTokenSource | None,
-        idempotency_key: str | None,
-        retry_non_idempotent: bool,
-        timeout: float | Timeouts | None,  # noqa: ASYNC109 - see request()
-        route: str | None,
+        self, client: httpx.AsyncClient, call: Call, token: str | None, auth: AsyncTokenSource | None
     ) -> Response:
         core = self._core
-        call = core.prepare(
-            method,
-            path_or_url,
-            params=params,
-            json=json,
-            data=data,
-            headers=headers,
-            idempotency_key=idempotency_key,
-            retry_non_idempotent=retry_non_idempotent,
-            timeout=timeout,
-            route=route,
-        )
         source = None if token is not None else (auth or self._auth)
         try:
             while True:

@@ -15,7 +15,7 @@ from verifiedfan._primitives import LoopGuard
 from verifiedfan.correlation import correlation_scope, current_correlation_id
 from verifiedfan.errors import NotConnectedError, ValidationError
 from verifiedfan.http._config import HttpSettings, Limits, RetryPolicy, Timeouts
-from verifiedfan.http._core import RAISE, REAUTH, RETURN, ClientCore, send_within
+from verifiedfan.http._core import RAISE, REAUTH, RETURN, Call, ClientCore, send_within
 from verifiedfan.http._types import HttpHook, Response, SyncTokenSource
 
 __all__ = ["SyncHttpClient"]
@@ -173,52 +173,24 @@ class SyncHttpClient:
         # The call runs under the caller's correlation id, or a new one for this call only: a
         # generated id must not leak into the caller's later, unrelated work.
         with correlation_scope(current_correlation_id()):
-            return self._send(
-                client,
+            call = self._core.prepare(
                 method,
                 path_or_url,
                 params=params,
                 json=json,
                 data=data,
                 headers=headers,
-                token=token,
-                auth=auth,
                 idempotency_key=idempotency_key,
                 retry_non_idempotent=retry_non_idempotent,
                 timeout=timeout,
                 route=route,
             )
+            return self._send(client, call, token, auth)
 
     def _send(
-        self,
-        client: httpx.Client,
-        method: str,
-        path_or_url: str,
-        *,
-        params: Mapping[str, Any] | None,
-        json: Any,
-        data: Mapping[str, Any] | bytes | str | None,
-        headers: Mapping[str, str] | None,
-        token: str | None,
-        auth: SyncTokenSource | None,
-        idempotency_key: str | None,
-        retry_non_idempotent: bool,
-        timeout: float | Timeouts | None,
-        route: str | None,
+        self, client: httpx.Client, call: Call, token: str | None, auth: SyncTokenSource | None
     ) -> Response:
         core = self._core
-        call = core.prepare(
-            method,
-            path_or_url,
-            params=params,
-            json=json,
-            data=data,
-            headers=headers,
-            idempotency_key=idempotency_key,
-            retry_non_idempotent=retry_non_idempotent,
-            timeout=timeout,
-            route=route,
-        )
         source = None if token is not None else (auth or self._auth)
         try:
             while True:
