@@ -187,3 +187,31 @@ async def test_update_many_keeps_each_typed_error(table: DynamoDB) -> None:
     assert [f.update.key["pk"] for f in failures] == ["k3"]
     assert isinstance(failures[0].error, ConditionalCheckFailedError)
     assert [i["n"] for i in await table.get_many([u.key for u in updates])] == [1, 1, 1]
+
+
+async def test_get_many_sends_100_keys_a_call(aws_clients: AwsClients, vf_dynamodb_table: str) -> None:
+    faulty = FaultyClient(await aws_clients.dynamodb())
+    table = DynamoDB(vf_dynamodb_table, clients=AwsClients(clients={"dynamodb": faulty}), concurrency=1)
+    await table.get_many([{"pk": f"k{i}", "sk": "x"} for i in range(250)])
+    sizes = [
+        len(kw["RequestItems"][vf_dynamodb_table]["Keys"])
+        for op, kw in faulty.calls
+        if op == "batch_get_item"
+    ]
+    assert sizes == [100, 100, 50]
+
+
+async def test_a_throttled_call_is_a_rate_limited_error(
+    aws_clients: AwsClients, vf_dynamodb_table: str
+) -> None:
+    from verifiedfan.aws import AwsThrottledError
+    from verifiedfan.errors import RateLimitedError
+
+    faulty = FaultyClient(await aws_clients.dynamodb())
+    faulty.fail("put_item", "ThrottlingException", times=1)
+    table = DynamoDB(vf_dynamodb_table, clients=AwsClients(clients={"dynamodb": faulty}))
+    with pytest.raises(AwsThrottledError, match="ThrottlingException") as info:
+        await table.put({"pk": "a", "sk": "b"})
+    assert isinstance(info.value, RateLimitedError)
+    await table.put({"pk": "a", "sk": "b"})  # the next call goes through
+    assert await table.get({"pk": "a", "sk": "b"}) == {"pk": "a", "sk": "b"}
