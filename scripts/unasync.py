@@ -65,6 +65,8 @@ PAIRS: list[tuple[str, str]] = [
     ("src/verifiedfan/http/_api/_async/tokens.py", "src/verifiedfan/http/_api/_sync/tokens.py"),
     ("src/verifiedfan/http/_api/_async/paging.py", "src/verifiedfan/http/_api/_sync/paging.py"),
     ("src/verifiedfan/http/_api/_async/client.py", "src/verifiedfan/http/_api/_sync/client.py"),
+    ("src/verifiedfan/ticketmaster/_async/__init__.py", "src/verifiedfan/ticketmaster/_sync/__init__.py"),
+    ("src/verifiedfan/ticketmaster/_async/accounts.py", "src/verifiedfan/ticketmaster/_sync/accounts.py"),
     ("src/verifiedfan/music/_spotify.py", "src/verifiedfan/music/_spotify_sync.py"),
     ("src/verifiedfan/music/_apple.py", "src/verifiedfan/music/_apple_sync.py"),
     # tests: the blocking client passes the same suite
@@ -87,6 +89,7 @@ SUBS: list[tuple[str, str]] = [
     ("ApiClient", "SyncApiClient"),
     ("Spotify", "SyncSpotify"),
     ("AppleMusic", "SyncAppleMusic"),
+    ("TmAccounts", "SyncTmAccounts"),
     ("UserTokens", "SyncUserTokens"),
     ("UserTokenAuth", "SyncUserTokenAuth"),
     ("OAuth2ClientCredentials", "SyncOAuth2ClientCredentials"),

@@ -67,12 +67,14 @@ from verifiedfan.testing.sandbox._routing import Route, route
 from verifiedfan.testing.sandbox._runner import ApiSandbox
 from verifiedfan.testing.sandbox._server import AppleMusicSandbox, Sandbox, SpotifySandbox
 from verifiedfan.testing.sandbox._spotify import SpotifyApp
+from verifiedfan.testing.sandbox._tm_accounts import TM_SEED_USERS, TmAccountsApp, TmAccountsSandbox
 from verifiedfan.testing.sandbox._tokens import Grant, TokenStore
 
 __all__ = [
     "EDGE_CASE_USERS",
     "OUTCOMES",
     "TARGET_ARTIST_NAME",
+    "TM_SEED_USERS",
     "ApiSandbox",
     "AppleDeveloperKey",
     "AppleMusicApp",
@@ -90,6 +92,8 @@ __all__ = [
     "SandboxApp",
     "SpotifyApp",
     "SpotifySandbox",
+    "TmAccountsApp",
+    "TmAccountsSandbox",
     "TokenStore",
     "generate_developer_key",
     "platform_of_id",
