@@ -3,11 +3,11 @@
 A rotated Spotify client id in the secret reaches the service without a redeploy::
 
     secret = SyncSecretsManager("prod/music", clients=SyncAwsClients(aws), ttl=300)
-    music = SecretBackedSettings(MusicSettings, secret)
-    spotify_settings = music.get()        # rebuilt when the secret changed, at most every 300 s
+    spotify = SecretBackedSettings(SpotifySettings, secret)
+    settings = spotify.get()        # rebuilt when the secret changed, at most every 300 s
 
-The secret is a JSON object whose keys are field names (``spotify_client_id``) or the
-environment variable names (``VF_MUSIC_SPOTIFY_CLIENT_ID``), in any case. Priority: keywords given
+The secret is a JSON object whose keys are field names (``client_id``) or the
+environment variable names (``VF_SPOTIFY_CLIENT_ID``), in any case. Priority: keywords given
 to ``get``'s constructor, then the secret, then the environment, then the defaults; so the secret
 wins over a stale ``VF_*`` variable, which is scenario 3's failure.
 """

@@ -20,7 +20,7 @@ from verifiedfan.aws import (
     SyncSecretsManager,
 )
 from verifiedfan.errors import ConfigurationError
-from verifiedfan.music import MusicSettings
+from verifiedfan.music import SpotifySettings
 from verifiedfan.testing.aws import FaultyClient
 
 
@@ -81,38 +81,38 @@ def test_sync_twin(sync_clients: SyncAwsClients, vf_secret: str) -> None:
 def test_rotated_spotify_client_id_is_picked_up_without_redeploy(
     sync_clients: SyncAwsClients, vf_secret: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("VF_MUSIC_SPOTIFY_CLIENT_ID", "stale-from-the-deploy")
-    monkeypatch.setenv("VF_MUSIC_MAX_RETRIES", "5")
-    rotate(sync_clients, vf_secret, {"VF_MUSIC_SPOTIFY_CLIENT_ID": "id-1", "spotify_client_secret": "s-1"})
+    monkeypatch.setenv("VF_SPOTIFY_CLIENT_ID", "stale-from-the-deploy")
+    monkeypatch.setenv("VF_SPOTIFY_MAX_CONNECTIONS", "5")
+    rotate(sync_clients, vf_secret, {"VF_SPOTIFY_CLIENT_ID": "id-1", "client_secret": "s-1"})
     clock = Clock()
     music = SecretBackedSettings(
-        MusicSettings, SyncSecretsManager(vf_secret, clients=sync_clients, ttl=300, clock=clock)
+        SpotifySettings, SyncSecretsManager(vf_secret, clients=sync_clients, ttl=300, clock=clock)
     )
     first = music.get()
-    assert isinstance(first, MusicSettings)
-    assert first.spotify_client_id == "id-1"  # the secret wins over the stale variable
-    assert first.spotify_client_secret.get_secret_value() == "s-1"
-    assert first.max_retries == 5  # the environment still fills the rest
+    assert isinstance(first, SpotifySettings)
+    assert first.client_id == "id-1"  # the secret wins over the stale variable
+    assert first.client_secret.get_secret_value() == "s-1"
+    assert first.max_connections == 5  # the environment still fills the rest
     assert music.get() is first
 
-    rotate(sync_clients, vf_secret, {"VF_MUSIC_SPOTIFY_CLIENT_ID": "id-2", "spotify_client_secret": "s-2"})
-    assert music.get().spotify_client_id == "id-1"  # within the TTL
+    rotate(sync_clients, vf_secret, {"VF_SPOTIFY_CLIENT_ID": "id-2", "client_secret": "s-2"})
+    assert music.get().client_id == "id-1"  # within the TTL
     clock.now += 301
     rotated = music.get()
-    assert rotated.spotify_client_id == "id-2"
-    assert rotated.spotify_client_secret.get_secret_value() == "s-2"
+    assert rotated.client_id == "id-2"
+    assert rotated.client_secret.get_secret_value() == "s-2"
 
 
 async def test_async_settings_and_invalid_values(
     aws_clients: AwsClients, sync_clients: SyncAwsClients, vf_secret: str
 ) -> None:
-    rotate(sync_clients, vf_secret, {"spotify_client_id": "a", "max_retries": "-1-secret-ish"})
-    music = SecretBackedSettings(MusicSettings, SecretsManager(vf_secret, clients=aws_clients))
-    with pytest.raises(ConfigurationError, match=r"\['max_retries'\]") as info:
+    rotate(sync_clients, vf_secret, {"client_id": "a", "max_connections": "-1-secret-ish"})
+    music = SecretBackedSettings(SpotifySettings, SecretsManager(vf_secret, clients=aws_clients))
+    with pytest.raises(ConfigurationError, match=r"\['max_connections'\]") as info:
         await music.aget()
     assert "secret-ish" not in str(info.value)
-    rotate(sync_clients, vf_secret, {"spotify_client_id": "a"})
-    music = SecretBackedSettings(MusicSettings, SecretsManager(vf_secret, clients=aws_clients))
-    assert (await music.aget()).spotify_client_id == "a"
+    rotate(sync_clients, vf_secret, {"client_id": "a"})
+    music = SecretBackedSettings(SpotifySettings, SecretsManager(vf_secret, clients=aws_clients))
+    assert (await music.aget()).client_id == "a"
     with pytest.raises(ConfigurationError, match="needs a SyncSecretsManager"):
         music.get()
