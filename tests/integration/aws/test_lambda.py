@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -191,3 +193,41 @@ async def test_invocations_are_client_spans(
     ]
     assert spans[0].status.status_code is not StatusCode.ERROR
     assert spans[1].status.status_code is StatusCode.ERROR
+
+
+async def test_dry_run_and_event_answer_alike_on_moto(vf_aws_settings: AwsSettings, vf_aws: Any) -> None:
+    """moto (which never runs the code) answers DryRun 204 and Event 202 as the local Lambda does
+    (but echoes the payload in the Event answer, where AWS and the local Lambda send none)."""
+    import io
+    import zipfile
+
+    import boto3
+
+    kw = {
+        "endpoint_url": vf_aws.endpoint_url,
+        "region_name": vf_aws.region,
+        "aws_access_key_id": vf_aws.access_key_id,
+        "aws_secret_access_key": vf_aws.secret_access_key,
+    }
+    iam, raw = boto3.client("iam", **kw), boto3.client("lambda", **kw)
+    name = f"dry-{os.getpid()}-{time.monotonic_ns()}"
+    role = iam.create_role(RoleName=name, AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("app.py", "def handler(event, context):\n    return 1\n")
+    raw.create_function(
+        FunctionName=name,
+        Runtime="python3.11",
+        Role=role,
+        Handler="app.handler",
+        Code={"ZipFile": code.getvalue()},
+    )
+    try:
+        async with Lambda(settings=vf_aws_settings) as lam:
+            dry = await lam.invoke(name, {"a": 1}, invocation_type="DryRun")
+            event = await lam.invoke(name, {"a": 1}, invocation_type="Event")
+        assert (dry.status_code, dry.payload) == (204, None)
+        assert event.status_code == 202
+    finally:
+        raw.delete_function(FunctionName=name)
+        iam.delete_role(RoleName=name)
