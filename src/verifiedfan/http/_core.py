@@ -109,6 +109,7 @@ class Call:
         "timeout",
         "total",
         "url",
+        "was_cut",
     )
     method: str
     url: str
@@ -126,6 +127,7 @@ class Call:
     def __init__(self) -> None:
         self.attempt = 0
         self.reauthed = False
+        self.was_cut = False
         self.observers: list[CallObserver] = []
 
 
@@ -297,6 +299,7 @@ class ClientCore:
         if left >= call.total:
             return call.timeout, call.total
         left = max(left, 1e-3)  # spent already: the attempt times out at once and is not retried
+        call.was_cut = True
         connect = call.timeout.connect
         return httpx.Timeout(left, connect=left if connect is None else min(connect, left)), left
 
@@ -346,7 +349,8 @@ class ClientCore:
         error: VFError
         eligible = call.retryable
         if isinstance(exc, httpx.TimeoutException | TimeoutError):
-            error = VFTimeoutError(f"{where} timed out ({type(exc).__name__}, total {call.total:g}s)")
+            limit = f"the {self.retry.deadline:g}s deadline" if call.was_cut else f"total {call.total:g}s"
+            error = VFTimeoutError(f"{where} timed out ({type(exc).__name__}, {limit})")
             eligible = eligible or isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)
         elif isinstance(exc, httpx.UnsupportedProtocol | httpx.LocalProtocolError):
             return self._give_up(call, ValidationError(f"{where}: {exc}"), exc)

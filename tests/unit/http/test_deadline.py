@@ -98,11 +98,12 @@ async def test_first_attempt_is_cut_when_the_deadline_is_shorter_than_total() ->
         retry=_policy(clock, deadline=1.0, jitter=0.2),
         transport=transport,
     ) as http:
-        with pytest.raises(VFTimeoutError):
+        with pytest.raises(VFTimeoutError) as caught:
             await http.get("/slow")
     _assert_timeouts(transport.timeouts, [_all(1.0)])
     assert clock.sleeps == []
     assert clock.now == pytest.approx(1.0)
+    assert "ReadTimeout, the 1s deadline" in str(caught.value)
 
 
 async def test_no_retry_starts_when_its_backoff_would_reach_the_deadline() -> None:
