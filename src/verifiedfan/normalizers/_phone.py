@@ -32,14 +32,55 @@ _MAX_PHONE_DIGITS = 15
 _MAX_PHONE_INPUT = 250  # libphonenumber's own input limit
 _NON_DIGITS = re.compile(r"[^0-9]+")
 _PLAIN_NUMBER = re.compile(r"[0-9\s().\-/]+")
+_SIMPLE_NUMBER = re.compile(r"[0-9 ().\-/]+")  # only characters libphonenumber reads as punctuation
+_MAX_NSN = 17  # libphonenumber's longest national number
 _MAX_COUNTRY_CODE_DIGITS = 3
 _CACHE_SIZE = 4096  # recent answers: lists of fans repeat numbers (households, re-registrations)
 _SHORTCUT = True  # skip parsing/validity work whose outcome is known (tests compare both ways)
 
 
-# per country code: the region deciding validity alone, the national lengths any region allows,
-# and the other regions in order with their compiled leading digits
-_Facts = tuple[str | None, frozenset[int], tuple[tuple[str, re.Pattern[str] | None], ...]]
+# a number description: its possible lengths (None: any) and its compiled national number pattern
+_Desc = tuple[frozenset[int] | None, re.Pattern[str]]
+# a region's general description and the descriptions of its number types
+_Descs = tuple[_Desc | None, tuple[_Desc, ...]]
+# per country code: the national lengths any region allows, and its regions in the order
+# region_code_for_number walks them, with their compiled leading digits
+_Facts = tuple[frozenset[int], tuple[tuple[re.Pattern[str] | None, _Descs | None], ...]]
+# the types _number_type_helper tries after the general description (any of them makes it valid)
+_TYPE_DESCS = (
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+    "fixed_line",
+    "mobile",
+)
+
+
+def _desc(desc: Any) -> _Desc | None:
+    if desc is None or not desc.national_number_pattern:
+        return None  # _match_national_number: no pattern never matches
+    lengths = frozenset(desc.possible_length) if desc.possible_length else None
+    return lengths, re.compile(desc.national_number_pattern)
+
+
+def _matches(nsn: str, desc: _Desc | None) -> bool:
+    if desc is None:
+        return False
+    lengths, pattern = desc
+    return (lengths is None or len(nsn) in lengths) and pattern.fullmatch(nsn) is not None
+
+
+def _has_type(nsn: str, descs: _Descs | None) -> bool:
+    """``_number_type_helper(nsn, metadata) != UNKNOWN``."""
+    if descs is None:
+        return False
+    general, kinds = descs
+    return _matches(nsn, general) and any(_matches(nsn, kind) for kind in kinds)
 
 
 class _Phone:
@@ -47,8 +88,8 @@ class _Phone:
 
     def __init__(self, mod: ModuleType) -> None:
         self.parse = mod.parse
+        self.number_class = mod.PhoneNumber
         self.is_valid = mod.is_valid_number
-        self.is_valid_for_region = mod.is_valid_number_for_region
         self.possible_reason = mod.is_possible_number_with_reason
         self.possible = mod.ValidationResult.IS_POSSIBLE
         self.format = mod.format_number
@@ -60,59 +101,60 @@ class _Phone:
         self.nsn = mod.national_significant_number
         self.facts: dict[int, _Facts] = {}
         self.prefixes: dict[int, re.Pattern[str] | None] = {}
+        self.national_facts: dict[str, tuple[int, re.Pattern[str], str, re.Pattern[str] | None] | None] = {}
 
     def _meta(self, code: int, region: str) -> Any:
         return self.metadata.metadata_for_region_or_calling_code(code, region)
 
     def valid(self, number: Any) -> bool:
-        """``is_valid_number``, with shortcuts whose answer is the same.
+        """``is_valid_number``, computed from the same metadata with precompiled patterns.
 
-        * A valid number's national significant number has one of the ``possible_length`` of its
-          region's general description: a length no region of the country code allows is a "no".
-        * ``is_valid_number`` validates against the region ``region_code_for_number`` picks: it
-          tries the country code's regions in order, taking a region with ``leading_digits`` when
-          they match and one without when the number is valid for it. When the first region has
-          no ``leading_digits`` (US for +1, GB for +44...), a number valid for it is valid; else the
-          same walk goes on over the other regions with precompiled patterns, without asking the
-          first region's patterns a second time.
+        ``is_valid_number`` validates against the region ``region_code_for_number`` picks: it
+        walks the country code's regions in order, taking a region with ``leading_digits`` when
+        they match and one without when the number has a type there (valid for it); a number has
+        a type when it matches the general description and one type's description (possible
+        lengths, then the national number pattern in full). The same walk and checks are done
+        here with patterns compiled once, instead of through ``re``'s cache about a dozen times per
+        region; a national length no region of the code allows is a "no" at once.
         """
         if not _SHORTCUT:
             return bool(self.is_valid(number))
         code = number.country_code
         facts = self.facts.get(code)
         if facts is None:
-            facts = self.facts[code] = self._facts(code)
-        first, lengths, rest = facts
+            facts = self.facts[code] = (self._lengths(code), self._walk(code))
+        lengths, walk = facts
         nsn = self.nsn(number)
         if lengths and len(nsn) not in lengths:
             return False
-        if first is None:
-            return bool(self.is_valid(number))
-        if self.is_valid_for_region(number, first):
-            return True
-        for region, leading in rest:
+        for leading, descs in walk:
             if leading is None:
-                if self.is_valid_for_region(number, region):
+                if _has_type(nsn, descs):
                     return True
             elif leading.match(nsn):
-                return bool(self.is_valid_for_region(number, region))
+                return _has_type(nsn, descs)
         return False
 
-    def _facts(self, code: int) -> _Facts:
+    def _walk(self, code: int) -> tuple[tuple[re.Pattern[str] | None, _Descs | None], ...]:
         regions = self.regions_by_code.get(code, ())
-        lengths = self._lengths(code)
-        if len(regions) < 2:
-            return None, lengths, ()  # one region: is_valid_number is already a single check
-        first = self.metadata.metadata_for_region(regions[0], None)
-        if first is None or first.leading_digits is not None:
-            return None, lengths, ()
-        rest = []
-        for region in regions[1:]:
+        if len(regions) == 1:  # region_code_for_number takes it without looking
+            return ((None, self._descs(self._meta(code, regions[0]))),)
+        walk = []
+        for region in regions:
             meta = self.metadata.metadata_for_region(region, None)
             if meta is not None:  # region_code_for_number skips regions without metadata too
                 leading = meta.leading_digits
-                rest.append((region, re.compile(leading) if leading is not None else None))
-        return regions[0], lengths, tuple(rest)
+                walk.append((re.compile(leading) if leading is not None else None, self._descs(meta)))
+        return tuple(walk)
+
+    @staticmethod
+    def _descs(meta: Any) -> _Descs | None:
+        if meta is None:
+            return None
+        general = _desc(meta.general_desc)
+        names = _TYPE_DESCS[:-1] if meta.same_mobile_and_fixed_line_pattern else _TYPE_DESCS  # as the helper
+        kinds = [_desc(getattr(meta, name)) for name in names]
+        return general, tuple(kind for kind in kinds if kind is not None)
 
     def _lengths(self, code: int) -> frozenset[int]:
         """Every national number length some region of ``code`` allows (empty when unsure)."""
@@ -166,6 +208,80 @@ class _Phone:
         split = self._split_code(_NON_DIGITS.sub("", text))
         return split is None or len(split[1]) < self.min_length(split[0])
 
+    def plus_number(self, text: str) -> Any:
+        """``parse('+' + text, None)`` (or ``None`` where it raises), built directly for a plain number.
+
+        For ASCII digits and the punctuation libphonenumber skips, ``parse`` reads the country code
+        as :meth:`_split_code` does, keeps the rest as the national number unless the country's
+        national prefix matches its start (then it is parsed for real), refuses a national number
+        shorter than 2 or longer than 17 digits, and records leading zeros (the "Italian" zero).
+        """
+        if not _SIMPLE_NUMBER.fullmatch(text):
+            return _parse(self, "+" + text, None)
+        digits = _NON_DIGITS.sub("", text)
+        if len(digits) < 3:  # libphonenumber: too short after the international prefix
+            return None
+        split = self._split_code(digits)
+        if split is None:
+            return None
+        code, national = split
+        if len(national) < 2:
+            return None
+        prefix = self.prefix_for(code)
+        if prefix is not None and prefix.match(national):
+            return _parse(self, "+" + text, None)
+        if len(national) > _MAX_NSN:  # checked after the prefix stripping, as parse does
+            return None
+        return self._build(code, national)
+
+    def national_number(self, text: str, region: str) -> Any:
+        """``parse(text, region)`` (or ``None`` where it raises), built directly for a plain number.
+
+        Without a ``+``, ``parse`` strips the region's international call prefix, then a leading
+        country code of the region, then its national prefix, each under conditions; when none of
+        them can start the digits, the digits are the national number as they are (2 to 17 of
+        them). Anything else is parsed for real.
+        """
+        facts = self.national_facts.get(region)
+        if facts is None:
+            facts = self.national_facts[region] = self._national_facts(region)
+        digits = _NON_DIGITS.sub("", text) if _SIMPLE_NUMBER.fullmatch(text) else ""
+        if facts is None or len(digits) < 3:
+            return _parse(self, text, region)
+        code, idd, code_text, prefix = facts
+        if idd.match(digits) or digits.startswith(code_text) or (prefix is not None and prefix.match(digits)):
+            return _parse(self, text, region)
+        if len(digits) > _MAX_NSN:
+            return None
+        return self._build(code, digits)
+
+    def _national_facts(self, region: str) -> tuple[int, re.Pattern[str], str, re.Pattern[str] | None] | None:
+        meta = self.metadata.metadata_for_region(region, None)
+        if meta is None or not meta.international_prefix or not meta.country_code:
+            return None  # parse refuses an unknown region; no shortcut for odd metadata
+        prefix = meta.national_prefix_for_parsing
+        code = int(meta.country_code)
+        return code, re.compile(meta.international_prefix), str(code), re.compile(prefix) if prefix else None
+
+    def _build(self, code: int, national: str) -> Any:
+        """The ``PhoneNumber`` ``parse`` makes of these digits, leading ("Italian") zeros included."""
+        number = self.number_class(country_code=code, national_number=int(national))
+        if len(national) > 1 and national[0] == "0":
+            number.italian_leading_zero = True
+            zeros = len(national) - len(national.lstrip("0"))
+            zeros = min(zeros, len(national) - 1)
+            if zeros != 1:
+                number.number_of_leading_zeros = zeros
+        return number
+
+    def prefix_for(self, code: int) -> re.Pattern[str] | None:
+        """The compiled ``national_prefix_for_parsing`` ``parse`` uses after country code ``code``."""
+        if code not in self.prefixes:
+            meta = self._meta(code, self.regions_by_code[code][0])
+            pattern = meta.national_prefix_for_parsing if meta is not None else None
+            self.prefixes[code] = re.compile(pattern) if pattern else None
+        return self.prefixes[code]
+
     def reads_back_unchanged(self, e164: str) -> bool:
         """Whether parsing ``e164`` (``'+'`` and digits) certainly gives the same digits back.
 
@@ -177,11 +293,7 @@ class _Phone:
         if split is None:
             return True  # parse refuses it: the digits fallback gives it back unchanged
         code, national = split
-        if code not in self.prefixes:
-            meta = self._meta(code, self.regions_by_code[code][0])
-            pattern = meta.national_prefix_for_parsing if meta is not None else None
-            self.prefixes[code] = re.compile(pattern) if pattern else None
-        prefix = self.prefixes[code]
+        prefix = self.prefix_for(code)
         return prefix is None or prefix.match(national) is None
 
 
@@ -214,7 +326,7 @@ def _find(lib: _Phone, text: str, region: str, strict: bool) -> str | None:
     if text.startswith("00"):  # the international call prefix of most of the world
         text = "+" + text[2:]
     if "+" in text or "\uff0b" in text:
-        number = _parse(lib, text, None)
+        number = lib.plus_number(text[1:]) if _SHORTCUT and text[0] == "+" else _parse(lib, text, None)
         fallback = None if strict else _digits_fallback(text)
         if number is not None:
             formatted: str = lib.format(number, lib.e164)
@@ -222,7 +334,7 @@ def _find(lib: _Phone, text: str, region: str, strict: bool) -> str | None:
             if (_SHORTCUT and formatted == fallback) or lib.valid(number):
                 return formatted
         return fallback
-    national = _parse(lib, text, region)
+    national = lib.national_number(text, region) if _SHORTCUT else _parse(lib, text, region)
     plus_possible = not (_SHORTCUT and lib.plus_reading_is_impossible(text))
     if national is not None:
         if not plus_possible and not strict:  # valid or possible: the same answer
@@ -232,7 +344,7 @@ def _find(lib: _Phone, text: str, region: str, strict: bool) -> str | None:
         if lib.valid(national):
             return str(lib.format(national, lib.e164))
     if plus_possible:
-        plus = _parse(lib, "+" + text, None)
+        plus = lib.plus_number(text) if _SHORTCUT else _parse(lib, "+" + text, None)
         if plus is not None and lib.valid(plus):
             return str(lib.format(plus, lib.e164))
     if strict:

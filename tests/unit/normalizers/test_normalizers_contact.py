@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from verifiedfan import normalizers as n
@@ -166,3 +168,53 @@ def test_email_length_bounds(local: str, domain: str, accepted: bool) -> None:
 def test_phone_digits_fallback_drops_only_leading_zeros(raw: str, expected: str) -> None:
     assert n.phone(raw) == expected
     assert n.phone(raw, strict=True) is None  # none of them is a valid number
+
+
+def test_email_survives_a_library_bug_and_logs_it(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from verifiedfan.normalizers import _contact
+
+    _contact._email_validator()  # bound once, then replaced by one that fails unexpectedly
+    bug = RuntimeError("a bug inside email_validator")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise bug
+
+    monkeypatch.setattr(_contact, "_validate_email", broken)
+    with caplog.at_level(logging.DEBUG, logger="verifiedfan.normalizers._contact"):
+        assert n.email("user@example.com") is None
+    (record,) = [r for r in caplog.records if r.name == "verifiedfan.normalizers._contact"]
+    assert record.getMessage() == "email_validator failed unexpectedly"
+    assert record.exc_info is not None
+    assert record.exc_info[1] is bug
+
+
+def test_email_without_the_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    from verifiedfan.errors import DependencyMissingError
+    from verifiedfan.normalizers import _contact
+
+    real_import = importlib.import_module
+
+    def missing(name: str, package: str | None = None) -> object:
+        if name == "email_validator":
+            raise ImportError(name)
+        return real_import(name, package)
+
+    monkeypatch.setattr(_contact, "_validate_email", None)
+    monkeypatch.setattr(importlib, "import_module", missing)
+    with pytest.raises(DependencyMissingError, match=r'pip install "verifiedfan\[normalizers\]"'):
+        n.email("user@example.com")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (" " * 13 + "02134" + " " * 14, "02134"),  # 32 characters: the longest text read
+        (" " * 14 + "02134" + " " * 14, None),  # 33: refused before any matching
+    ],
+)
+def test_zip_length_bound(raw: str, expected: str | None) -> None:
+    assert n.zip(raw) == expected

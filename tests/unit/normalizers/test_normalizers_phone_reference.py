@@ -234,3 +234,40 @@ def test_the_validity_shortcut_agrees_with_libphonenumber_on_every_area_code_of_
     assert checked > 40_000
     assert checked * 0.05 < valid < checked * 0.95  # both answers are well represented
     assert disagree == 0
+
+
+def _parsed(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    try:
+        return phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def test_plain_numbers_are_built_as_libphonenumber_parses_them() -> None:
+    """``_phone`` builds the number of a plain text itself; it must equal ``phonenumbers.parse``."""
+    import random
+
+    from verifiedfan.normalizers import _phone
+
+    lib = _phone._phonenumbers()
+    rng = random.Random(20261125)
+    cases: list[tuple[str, str]] = []
+    for region in [*sorted(phonenumbers.SUPPORTED_REGIONS), "XX"]:
+        cases += [("".join(rng.choices("0123456789", k=rng.randrange(1, 20))), region) for _ in range(60)]
+        cases += [(text, region) for text in ("(0) 12 34", "1-2", "12", "0 0 0", "00 1 234")]
+    for example in _examples():
+        e164 = phonenumbers.format_number(example.number, Fmt.E164)
+        cases.append((e164[1:], example.region or "US"))
+        if example.region:
+            cases.append((phonenumbers.format_number(example.number, Fmt.NATIONAL), example.region))
+    wrong = []
+    built = 0
+    for text, region in cases:
+        if lib.national_number(text, region) != _parsed(text, region):
+            wrong.append((text, region, "national"))
+        if lib.plus_number(text) != _parsed("+" + text, None):
+            wrong.append((text, region, "plus"))
+        built += _phone._SIMPLE_NUMBER.fullmatch(text) is not None
+    assert len(cases) > 15_000
+    assert built > 0.9 * len(cases)
+    assert wrong == []
