@@ -67,6 +67,7 @@ PAIRS: list[tuple[str, str]] = [
     ("src/verifiedfan/http/_api/_async/client.py", "src/verifiedfan/http/_api/_sync/client.py"),
     ("src/verifiedfan/ticketmaster/_async/__init__.py", "src/verifiedfan/ticketmaster/_sync/__init__.py"),
     ("src/verifiedfan/ticketmaster/_async/accounts.py", "src/verifiedfan/ticketmaster/_sync/accounts.py"),
+    ("src/verifiedfan/ticketmaster/_async/discovery.py", "src/verifiedfan/ticketmaster/_sync/discovery.py"),
     ("src/verifiedfan/music/_spotify.py", "src/verifiedfan/music/_spotify_sync.py"),
     ("src/verifiedfan/music/_apple.py", "src/verifiedfan/music/_apple_sync.py"),
     # tests: the blocking client passes the same suite
@@ -90,6 +91,7 @@ SUBS: list[tuple[str, str]] = [
     ("Spotify", "SyncSpotify"),
     ("AppleMusic", "SyncAppleMusic"),
     ("TmAccounts", "SyncTmAccounts"),
+    ("(TmDiscovery|DiscoveryLimiter)", r"Sync\1"),
     ("UserTokens", "SyncUserTokens"),
     ("UserTokenAuth", "SyncUserTokenAuth"),
     ("OAuth2ClientCredentials", "SyncOAuth2ClientCredentials"),

@@ -4,6 +4,8 @@
 * :class:`TmAccounts` / :class:`SyncTmAccounts`: AUUM, ACOE and ARAI with TMUO region routing (use case 5),
   on the API-client kit of :mod:`verifiedfan.http`; its sandbox is
   :class:`verifiedfan.testing.sandbox.TmAccountsSandbox`.
+* :class:`TmDiscovery` / :class:`SyncTmDiscovery`: the public Discovery API v2, with its documented
+  limits kept on this side (5 requests a second, a daily quota, the 1,000-item paging depth).
 * PACMAN presale and access codes: :func:`generate_passwords`, with the censored-word filter.
 * The TMUO region routing on its own: :func:`region_of`, :func:`parse_tmuo`.
 """
@@ -13,6 +15,19 @@ from verifiedfan._optional import require as _require
 _require("phonenumbers", "ticketmaster")
 
 from verifiedfan.ticketmaster._async.accounts import TmAccounts
+from verifiedfan.ticketmaster._async.discovery import DiscoveryLimiter, TmDiscovery
+from verifiedfan.ticketmaster._discovery_models import (
+    DISCOVERY_MAX_DEPTH,
+    DISCOVERY_PER_DAY,
+    DISCOVERY_PER_SECOND,
+    Attraction,
+    DeepPagingLimitError,
+    DiscoveryQuotaError,
+    Event,
+    InvalidApiKeyError,
+    PageInfo,
+    Venue,
+)
 from verifiedfan.ticketmaster._models import (
     AcoeCredentials,
     AraiCredentials,
@@ -38,22 +53,36 @@ from verifiedfan.ticketmaster._pacman import (
 from verifiedfan.ticketmaster._regions import Region, Tmuo, parse_tmuo, region_of
 from verifiedfan.ticketmaster._settings import DEFAULT_REGION_URLS, TmAccountsSettings
 from verifiedfan.ticketmaster._sync.accounts import SyncTmAccounts
+from verifiedfan.ticketmaster._sync.discovery import SyncDiscoveryLimiter, SyncTmDiscovery
 
 __all__ = [
     "DEFAULT_ALPHABET",
     "DEFAULT_REGION_URLS",
+    "DISCOVERY_MAX_DEPTH",
+    "DISCOVERY_PER_DAY",
+    "DISCOVERY_PER_SECOND",
     "AcoeCredentials",
     "AraiCredentials",
+    "Attraction",
     "AuumCredentials",
     "CensoredWords",
     "CodeSpaceExhaustedError",
+    "DeepPagingLimitError",
+    "DiscoveryLimiter",
+    "DiscoveryQuotaError",
+    "Event",
+    "InvalidApiKeyError",
+    "PageInfo",
     "Region",
+    "SyncDiscoveryLimiter",
     "SyncTmAccounts",
+    "SyncTmDiscovery",
     "TmAccessToken",
     "TmAccounts",
     "TmAccountsSettings",
     "TmAddress",
     "TmAttendance",
+    "TmDiscovery",
     "TmProfileResult",
     "TmPurchase",
     "TmUser",
@@ -61,6 +90,7 @@ __all__ = [
     "TmUserNotFoundError",
     "TmUserProfile",
     "Tmuo",
+    "Venue",
     "contains_censored",
     "default_censored_words",
     "generate_passwords",

@@ -68,6 +68,7 @@ from verifiedfan.testing.sandbox._runner import ApiSandbox
 from verifiedfan.testing.sandbox._server import AppleMusicSandbox, Sandbox, SpotifySandbox
 from verifiedfan.testing.sandbox._spotify import SpotifyApp
 from verifiedfan.testing.sandbox._tm_accounts import TM_SEED_USERS, TmAccountsApp, TmAccountsSandbox
+from verifiedfan.testing.sandbox._tm_discovery import TmDiscoveryApp, TmDiscoverySandbox
 from verifiedfan.testing.sandbox._tokens import Grant, TokenStore
 
 __all__ = [
@@ -94,6 +95,8 @@ __all__ = [
     "SpotifySandbox",
     "TmAccountsApp",
     "TmAccountsSandbox",
+    "TmDiscoveryApp",
+    "TmDiscoverySandbox",
     "TokenStore",
     "generate_developer_key",
     "platform_of_id",
