@@ -4,6 +4,7 @@
 """
 
 from verifiedfan.utils._aio import DEFAULT_CONCURRENCY, delay, map_async_parallel, map_async_serial
+from verifiedfan.utils._cache import TtlCache
 from verifiedfan.utils._data import batches, clean, flatten
 from verifiedfan.utils._date import (
     TimeUnits,
@@ -29,6 +30,7 @@ __all__ = [
     "DEFAULT_CONCURRENCY",
     "LANGUAGES_BY_COUNTRY",
     "TimeUnits",
+    "TtlCache",
     "batches",
     "clean",
     "delay",
