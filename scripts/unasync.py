@@ -68,6 +68,7 @@ PAIRS: list[tuple[str, str]] = [
     ("src/verifiedfan/ticketmaster/_async/__init__.py", "src/verifiedfan/ticketmaster/_sync/__init__.py"),
     ("src/verifiedfan/ticketmaster/_async/accounts.py", "src/verifiedfan/ticketmaster/_sync/accounts.py"),
     ("src/verifiedfan/ticketmaster/_async/discovery.py", "src/verifiedfan/ticketmaster/_sync/discovery.py"),
+    ("src/verifiedfan/ticketmaster/_async/sms.py", "src/verifiedfan/ticketmaster/_sync/sms.py"),
     ("src/verifiedfan/music/_spotify.py", "src/verifiedfan/music/_spotify_sync.py"),
     ("src/verifiedfan/music/_apple.py", "src/verifiedfan/music/_apple_sync.py"),
     # tests: the blocking client passes the same suite
@@ -92,6 +93,7 @@ SUBS: list[tuple[str, str]] = [
     ("AppleMusic", "SyncAppleMusic"),
     ("TmAccounts", "SyncTmAccounts"),
     ("(TmDiscovery|DiscoveryLimiter)", r"Sync\1"),
+    ("TmSms", "SyncTmSms"),
     ("UserTokens", "SyncUserTokens"),
     ("UserTokenAuth", "SyncUserTokenAuth"),
     ("OAuth2ClientCredentials", "SyncOAuth2ClientCredentials"),

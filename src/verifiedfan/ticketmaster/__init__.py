@@ -6,6 +6,9 @@
   :class:`verifiedfan.testing.sandbox.TmAccountsSandbox`.
 * :class:`TmDiscovery` / :class:`SyncTmDiscovery`: the public Discovery API v2, with its documented
   limits kept on this side (5 requests a second, a daily quota, the 1,000-item paging depth).
+* :class:`TmSms` / :class:`SyncTmSms`: ``send_sms`` (E.164 through the normalizers, an idempotency
+  key so a retry never sends twice, GSM-7/UCS-2 segment count) and paced ``send_wave`` with typed
+  per-recipient outcomes; its sandbox is :class:`verifiedfan.testing.sandbox.TmSmsSandbox`.
 * PACMAN presale and access codes: :func:`generate_passwords`, with the censored-word filter.
 * The TMUO region routing on its own: :func:`region_of`, :func:`parse_tmuo`.
 """
@@ -16,6 +19,7 @@ _require("phonenumbers", "ticketmaster")
 
 from verifiedfan.ticketmaster._async.accounts import TmAccounts
 from verifiedfan.ticketmaster._async.discovery import DiscoveryLimiter, TmDiscovery
+from verifiedfan.ticketmaster._async.sms import TmSms
 from verifiedfan.ticketmaster._discovery_models import (
     DISCOVERY_MAX_DEPTH,
     DISCOVERY_PER_DAY,
@@ -52,8 +56,21 @@ from verifiedfan.ticketmaster._pacman import (
 )
 from verifiedfan.ticketmaster._regions import Region, Tmuo, parse_tmuo, region_of
 from verifiedfan.ticketmaster._settings import DEFAULT_REGION_URLS, TmAccountsSettings
+from verifiedfan.ticketmaster._sms import (
+    MAX_SEGMENTS,
+    SmsEncoding,
+    SmsOutcome,
+    SmsRecipient,
+    SmsResult,
+    SmsStatus,
+    TmSmsSettings,
+    default_idempotency_key,
+    fill_template,
+    segments_of,
+)
 from verifiedfan.ticketmaster._sync.accounts import SyncTmAccounts
 from verifiedfan.ticketmaster._sync.discovery import SyncDiscoveryLimiter, SyncTmDiscovery
+from verifiedfan.ticketmaster._sync.sms import SyncTmSms
 
 __all__ = [
     "DEFAULT_ALPHABET",
@@ -61,6 +78,7 @@ __all__ = [
     "DISCOVERY_MAX_DEPTH",
     "DISCOVERY_PER_DAY",
     "DISCOVERY_PER_SECOND",
+    "MAX_SEGMENTS",
     "AcoeCredentials",
     "AraiCredentials",
     "Attraction",
@@ -74,9 +92,15 @@ __all__ = [
     "InvalidApiKeyError",
     "PageInfo",
     "Region",
+    "SmsEncoding",
+    "SmsOutcome",
+    "SmsRecipient",
+    "SmsResult",
+    "SmsStatus",
     "SyncDiscoveryLimiter",
     "SyncTmAccounts",
     "SyncTmDiscovery",
+    "SyncTmSms",
     "TmAccessToken",
     "TmAccounts",
     "TmAccountsSettings",
@@ -85,6 +109,8 @@ __all__ = [
     "TmDiscovery",
     "TmProfileResult",
     "TmPurchase",
+    "TmSms",
+    "TmSmsSettings",
     "TmUser",
     "TmUserActivity",
     "TmUserNotFoundError",
@@ -93,7 +119,10 @@ __all__ = [
     "Venue",
     "contains_censored",
     "default_censored_words",
+    "default_idempotency_key",
+    "fill_template",
     "generate_passwords",
     "parse_tmuo",
     "region_of",
+    "segments_of",
 ]

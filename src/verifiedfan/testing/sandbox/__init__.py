@@ -69,6 +69,7 @@ from verifiedfan.testing.sandbox._server import AppleMusicSandbox, Sandbox, Spot
 from verifiedfan.testing.sandbox._spotify import SpotifyApp
 from verifiedfan.testing.sandbox._tm_accounts import TM_SEED_USERS, TmAccountsApp, TmAccountsSandbox
 from verifiedfan.testing.sandbox._tm_discovery import TmDiscoveryApp, TmDiscoverySandbox
+from verifiedfan.testing.sandbox._tm_sms import TmSmsApp, TmSmsSandbox
 from verifiedfan.testing.sandbox._tokens import Grant, TokenStore
 
 __all__ = [
@@ -97,6 +98,8 @@ __all__ = [
     "TmAccountsSandbox",
     "TmDiscoveryApp",
     "TmDiscoverySandbox",
+    "TmSmsApp",
+    "TmSmsSandbox",
     "TokenStore",
     "generate_developer_key",
     "platform_of_id",
