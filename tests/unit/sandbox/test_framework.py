@@ -357,3 +357,19 @@ def test_control_while_requests_are_in_flight(pets_sandbox: PetsSandbox) -> None
             w.join()
     assert reads == sorted(reads)  # monotonic: every read saw a consistent, growing state
     assert reads[-1] > 0
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("tests.unit.sandbox._pets:Nothing", "no sandbox app"),
+        ("no.such.module:App", "no sandbox app"),
+        ("tests.unit.sandbox._pets:PetsSandbox", "is not a SandboxApp subclass"),
+    ],
+)
+def test_process_mode_names_a_bad_app_class(spec: str, message: str) -> None:
+    from verifiedfan.testing.sandbox._runner import load_app_class
+
+    with pytest.raises(ConfigurationError, match=message):
+        load_app_class(spec)
+    assert load_app_class("tests.unit.sandbox._pets:PetsApp") is PetsApp
