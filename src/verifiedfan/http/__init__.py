@@ -22,7 +22,6 @@ from verifiedfan.http._api._async.auth import (
     OAuth2ClientCredentials,
     SignedJwt,
     StaticBearer,
-    TokenAnswer,
 )
 from verifiedfan.http._api._async.client import ApiClient
 from verifiedfan.http._api._async.paging import (
@@ -33,7 +32,13 @@ from verifiedfan.http._api._async.paging import (
     aiter_pages,
 )
 from verifiedfan.http._api._async.tokens import UserTokenAuth, UserTokens
-from verifiedfan.http._api._credentials import AuthRequest, TokenBook, UserToken, basic_authorization
+from verifiedfan.http._api._credentials import (
+    AuthRequest,
+    TokenAnswer,
+    TokenBook,
+    UserToken,
+    basic_authorization,
+)
 from verifiedfan.http._api._decode import decode, field, items_of, optional_field, parse_time
 from verifiedfan.http._api._errormap import ErrorMap, ErrorRule, body_field
 from verifiedfan.http._api._pagers import (

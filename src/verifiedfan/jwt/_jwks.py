@@ -12,20 +12,14 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 import httpx
 
-from verifiedfan.errors import (
-    InvalidTokenError,
-    NetworkError,
-    ResponseFormatError,
-    VFError,
-    VFTimeoutError,
-    error_for_status,
-)
+from verifiedfan.errors import InvalidTokenError, ResponseFormatError, VFError
+from verifiedfan.http import HttpClient, HttpHook, RetryPolicy, SyncHttpClient, Timeouts
 from verifiedfan.jwt._keys import algorithms_for_key
 
 try:
@@ -62,47 +56,40 @@ class JwksFetcher(Protocol):
 
 
 class HttpxJwksFetcher:
-    """The default fetcher, on httpx. Pass ``transport``/``async_transport`` to point it elsewhere."""
+    """The default fetcher, on :mod:`verifiedfan.http` (so a fetch gets correlation ids, tracing and
+    metrics hooks, redaction and the typed errors of every HTTP call). ``retry`` defaults to none:
+    :class:`JwksCache` already refetches (rate-limited) on the next unknown ``kid``. Pass
+    ``transport``/``async_transport`` (httpx transports)
+    to point the sync and async halves elsewhere."""
 
     def __init__(
         self,
         *,
         timeout: float = 5.0,
+        retry: RetryPolicy | None = None,
+        hooks: Sequence[HttpHook] = (),
         transport: httpx.BaseTransport | None = None,
         async_transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._timeout = timeout
+        self._options: dict[str, Any] = {
+            "service_name": "jwks",
+            "timeouts": Timeouts(total=timeout, connect=timeout),
+            "retry": retry or RetryPolicy.never(),
+            "hooks": hooks,
+        }
         self._transport = transport
         self._async_transport = async_transport
 
     def fetch(self, url: str) -> Any:
-        try:
-            with httpx.Client(transport=self._transport, timeout=self._timeout) as client:
-                response = client.get(url, headers={"accept": "application/json"})
-        except httpx.TimeoutException as exc:
-            raise VFTimeoutError(f"JWKS fetch timed out: {url}") from exc
-        except httpx.HTTPError as exc:
-            raise NetworkError(f"JWKS fetch failed: {type(exc).__name__}", method="GET", url=url) from exc
-        return _decode(response, url)
+        with SyncHttpClient(transport=self._transport, **self._options) as http:
+            return http.get_json(url, headers=_ACCEPT, route="jwks")
 
     async def afetch(self, url: str) -> Any:
-        try:
-            async with httpx.AsyncClient(transport=self._async_transport, timeout=self._timeout) as client:
-                response = await client.get(url, headers={"accept": "application/json"})
-        except httpx.TimeoutException as exc:
-            raise VFTimeoutError(f"JWKS fetch timed out: {url}") from exc
-        except httpx.HTTPError as exc:
-            raise NetworkError(f"JWKS fetch failed: {type(exc).__name__}", method="GET", url=url) from exc
-        return _decode(response, url)
+        async with HttpClient(transport=self._async_transport, **self._options) as http:
+            return await http.get_json(url, headers=_ACCEPT, route="jwks")
 
 
-def _decode(response: httpx.Response, url: str) -> Any:
-    if response.status_code >= 400:
-        raise error_for_status(response.status_code, method="GET", url=url, service_name="jwks")
-    try:
-        return response.json()
-    except ValueError as exc:
-        raise ResponseFormatError(f"JWKS at {url} is not JSON") from exc
+_ACCEPT = {"accept": "application/json"}
 
 
 def parse_jwks(data: Any, algorithms: tuple[str, ...]) -> dict[str | None, KeyEntry]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from verifiedfan.errors import ValidationError, VFError
+from verifiedfan.errors import ConfigurationError, ValidationError, VFError
 
 __all__ = [
     "BrokerUnavailableError",
@@ -34,6 +34,7 @@ __all__ = [
     "MessageDecodeError",
     "MessageTooLargeError",
     "RegistryUnavailableError",
+    "RegistryUrlError",
     "SchemaIncompatibleError",
     "SchemaNotFoundError",
     "SchemaRegistryError",
@@ -163,6 +164,13 @@ class SchemaRegistryError(KafkaError):
     def __init__(self, message: str, *, status: int | None = None, error_code: int | None = None) -> None:
         super().__init__(message, status=status)
         self.error_code = error_code
+
+
+class RegistryUrlError(SchemaRegistryError, ConfigurationError):
+    """The registry URL does not point at a Confluent Schema Registry API root: the server answered
+    404 without a Confluent ``error_code`` (for Apicurio the root ends with ``/apis/ccompat/v7``)."""
+
+    status = 404
 
 
 class SchemaNotFoundError(SchemaRegistryError):

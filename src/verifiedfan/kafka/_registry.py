@@ -1,10 +1,12 @@
 """A small async client for the Confluent Schema Registry API (also served by Apicurio's ``ccompat``).
 
 Why not confluent-kafka's ``SchemaRegistryClient``: it is synchronous (every call would need a
-thread), and its errors and retries are its own. This client is async on httpx, retries network
-failures, 408/429 and 5xx with a :class:`RetryPolicy`, and translates every answer into the
-:class:`KafkaError` family. Any ``httpx.AsyncClient`` can be injected (tests pass the in-memory fake
-registry of :mod:`verifiedfan.testing.kafka` as its transport).
+thread), and its errors and retries are its own. This client is an
+:class:`~verifiedfan.http.ApiClient`: the HTTP core retries network failures, 429 and 5xx (with the
+``Retry-After`` cap), correlation ids, hooks (tracing, metrics) and redaction come with it, and the
+error map translates every answer into the :class:`KafkaError` family. ``transport=`` injects an
+httpx transport (tests pass the in-memory fake registry of :mod:`verifiedfan.testing.kafka`),
+``http=`` a configured :class:`~verifiedfan.http.HttpClient`.
 """
 
 from __future__ import annotations
@@ -12,16 +14,26 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import quote
 
 import httpx
 
+from verifiedfan.errors import (
+    HTTPStatusError,
+    RateLimitedError,
+    ServerError,
+    TransportError,
+    VFError,
+    VFTimeoutError,
+)
+from verifiedfan.http import ApiClient, ErrorMap, ErrorRule, HttpClient, HttpHook, Timeouts, body_field
+from verifiedfan.http import RetryPolicy as HttpRetryPolicy
 from verifiedfan.kafka._errors import (
     InvalidSchemaError,
     RegistryUnavailableError,
+    RegistryUrlError,
     SchemaIncompatibleError,
     SchemaNotFoundError,
     SchemaRegistryError,
@@ -36,7 +48,7 @@ Compatibility = Literal[
     "NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE"
 ]
 _CONTENT_TYPE = "application/vnd.schemaregistry.v1+json"
-_RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+_HEADERS = {"accept": _CONTENT_TYPE, "content-type": _CONTENT_TYPE}
 
 
 def schema_text(schema: str | dict[str, Any] | list[Any]) -> str:
@@ -57,88 +69,123 @@ class RegisteredSchema:
     schema_type: str = "AVRO"
 
 
-class SchemaRegistryClient:
+def _message(error: HTTPStatusError) -> str:
+    detail = body_field(error, "message") or error.body
+    return f"schema registry: {error.method} {error.url} returned {error.status_code}: {detail}"
+
+
+def _code(error: HTTPStatusError) -> int | None:
+    code = body_field(error, "error_code")
+    return code if isinstance(code, int) and not isinstance(code, bool) else None
+
+
+def _factory(cls: type[SchemaRegistryError]) -> Callable[[HTTPStatusError, str], VFError]:
+    def build(error: HTTPStatusError, message: str) -> VFError:
+        return cls(_message(error), status=error.status_code, error_code=_code(error))
+
+    return build
+
+
+def _not_confluent(error: HTTPStatusError, message: str) -> VFError:
+    root = (error.url or "").split("/subjects")[0].split("/schemas")[0].split("/config")[0]
+    return RegistryUrlError(
+        f"schema registry: {root} answered 404 without a Confluent error_code: it is not the root of a "
+        "Confluent Schema Registry API (for Apicurio Registry the root ends with /apis/ccompat/v7)",
+        status=404,
+    )
+
+
+def _retry_policy(
+    retry: RetryPolicy | HttpRetryPolicy | None, sleep: Callable[[float], Awaitable[None]]
+) -> HttpRetryPolicy:
+    """The HTTP core's policy for the Kafka ``RetryPolicy`` (same delays, no jitter)."""
+    if isinstance(retry, HttpRetryPolicy):
+        return retry
+    kafka = retry or RetryPolicy()
+    return HttpRetryPolicy(
+        max_retries=kafka.retries,
+        backoff_initial=kafka.backoff,
+        backoff_multiplier=kafka.factor,
+        backoff_max=kafka.max_backoff,
+        jitter=lambda: 1.0,
+        sleep=sleep,
+    )
+
+
+class SchemaRegistryClient(ApiClient):
     """Async client of the Confluent Schema Registry REST API.
 
-    ``url`` is the API root (for Apicurio: ``http://host:port/apis/ccompat/v7``). Lookups by id are
-    cached forever (ids are immutable); nothing else is cached here.
+    ``url`` is the API root (for Apicurio: ``http://host:port/apis/ccompat/v7``; a root without it
+    raises :class:`RegistryUrlError` at the first call instead of a misleading
+    :class:`SchemaNotFoundError`). ``retry`` is a :class:`verifiedfan.kafka.RetryPolicy` (or the HTTP
+    core's policy); after the last retry the call raises :class:`RegistryUnavailableError`. Lookups
+    by id are cached forever (ids are immutable); nothing else is cached here.
     """
+
+    service_name = "schema_registry"
+    error_map = ErrorMap(
+        {
+            404: [
+                ErrorRule(_factory(SchemaNotFoundError), when=lambda e: _code(e) is not None),
+                ErrorRule(_not_confluent),
+            ],
+            409: ErrorRule(_factory(SchemaIncompatibleError)),
+            422: ErrorRule(lambda e, m: InvalidSchemaError(_message(e), status=422)),
+        },
+        default=ErrorRule(
+            _factory(SchemaRegistryError), when=lambda e: not isinstance(e, RateLimitedError | ServerError)
+        ),
+    )
 
     def __init__(
         self,
         *,
         url: str,
-        retry: RetryPolicy | None = None,
+        retry: RetryPolicy | HttpRetryPolicy | None = None,
         timeout: float = 10.0,
-        http_client: httpx.AsyncClient | None = None,
+        http: HttpClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        hooks: Sequence[HttpHook] = (),
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self.url = url.rstrip("/")
-        self.retry = retry or RetryPolicy()
-        self._owns_client = http_client is None
-        self._timeout = timeout
-        self._client = http_client or httpx.AsyncClient(timeout=timeout)
-        self._sleep = sleep
+        self._options: dict[str, Any] = {
+            "retry": _retry_policy(retry, sleep),
+            "timeouts": Timeouts(total=timeout, connect=min(5.0, timeout)),
+            "transport": transport,
+            "hooks": hooks,
+        }
+        super().__init__(base_url=url, http=http, **(self._options if http is None else {}))
+        self.url = self.base_url
         self._by_id: dict[int, tuple[str, str]] = {}
-
-    async def __aenter__(self) -> SchemaRegistryClient:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        if self._owns_client:
-            await self._client.aclose()
 
     # -- requests ---------------------------------------------------------------------------------
 
-    async def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        url = self.url + path
-        if self._client.is_closed and self._owns_client:  # used again after aclose()
-            self._client = httpx.AsyncClient(timeout=self._timeout)
+    async def _request(
+        self,
+        method: str,
+        route: str,
+        body: dict[str, Any] | None = None,
+        params: dict[str, str] | None = None,
+        **path: Any,
+    ) -> Any:
+        if self._owns_http and self._http.closed:  # used again after aclose(): open a new pool
+            self._http = ApiClient(base_url=self.base_url, **self._options).http
         content = None if body is None else json.dumps(body).encode()
-        headers = {"Accept": _CONTENT_TYPE, "Content-Type": _CONTENT_TYPE}
-        last: str = ""
-        cause: BaseException | None = None
-        for attempt in range(self.retry.retries + 1):
-            if attempt:
-                delay = self.retry.delay(attempt - 1)
-                logger.warning("schema registry retry %d after %.2fs: %s", attempt, delay, last)
-                await self._sleep(delay)
-            try:
-                response = await self._client.request(method, url, content=content, headers=headers)
-            except httpx.HTTPError as exc:  # connection refused, timeouts, protocol errors
-                last, cause = f"{type(exc).__name__}: {exc}", exc
-                continue
-            if response.status_code in _RETRY_STATUS:
-                last, cause = f"{method} {path} returned {response.status_code}", None
-                continue
-            return self._answer(method, path, response)
-        err = RegistryUnavailableError(
-            f"schema registry unavailable at {self.url} after {self.retry.retries + 1} attempts ({last})"
-        )
-        raise err from cause
-
-    @staticmethod
-    def _answer(method: str, path: str, response: httpx.Response) -> Any:
         try:
-            data = response.json() if response.content else None
-        except ValueError:
-            data = response.text
-        if response.is_success:
-            return data
-        error_code = data.get("error_code") if isinstance(data, dict) else None
-        detail = data.get("message") if isinstance(data, dict) else data
-        message = f"schema registry: {method} {path} returned {response.status_code}: {detail}"
-        status = response.status_code
-        if status == 404:
-            raise SchemaNotFoundError(message, status=status, error_code=error_code)
-        if status == 409:
-            raise SchemaIncompatibleError(message, status=status, error_code=error_code)
-        if status == 422:
-            raise InvalidSchemaError(message, status=422)
-        raise SchemaRegistryError(message, status=status, error_code=error_code)
+            return await self._call_json(
+                method,
+                route,
+                path=path,
+                params=params,
+                data=content,
+                headers=_HEADERS,
+                retry_non_idempotent=True,
+            )
+        except (TransportError, VFTimeoutError, ServerError, RateLimitedError) as exc:
+            notes = "; ".join(getattr(exc, "__notes__", ()))
+            raise RegistryUnavailableError(
+                f"schema registry unavailable at {self.url} ({exc}{'; ' + notes if notes else ''})"
+            ) from exc
 
     # -- API --------------------------------------------------------------------------------------
 
@@ -147,7 +194,7 @@ class SchemaRegistryClient:
         body: dict[str, Any] = {"schema": schema_text(schema)}
         if schema_type != "AVRO":
             body["schemaType"] = schema_type
-        data = await self._request("POST", f"/subjects/{_q(subject)}/versions", body)
+        data = await self._request("POST", "/subjects/{subject}/versions", body, subject=subject)
         return int(data["id"])
 
     async def get_latest(self, subject: str) -> RegisteredSchema:
@@ -155,7 +202,9 @@ class SchemaRegistryClient:
         return await self.get_version(subject, "latest")
 
     async def get_version(self, subject: str, version: int | str) -> RegisteredSchema:
-        data = await self._request("GET", f"/subjects/{_q(subject)}/versions/{version}")
+        data = await self._request(
+            "GET", "/subjects/{subject}/versions/{version}", subject=subject, version=version
+        )
         registered = RegisteredSchema(
             subject=data.get("subject", subject),
             id=int(data["id"]),
@@ -170,7 +219,7 @@ class SchemaRegistryClient:
         """The schema text with global id ``schema_id`` (cached)."""
         cached = self._by_id.get(schema_id)
         if cached is None:
-            data = await self._request("GET", f"/schemas/ids/{int(schema_id)}")
+            data = await self._request("GET", "/schemas/ids/{id}", id=int(schema_id))
             cached = (data["schema"], data.get("schemaType") or "AVRO")
             self._by_id[schema_id] = cached
         return cached[0]
@@ -179,7 +228,7 @@ class SchemaRegistryClient:
         return [str(s) for s in await self._request("GET", "/subjects")]
 
     async def list_versions(self, subject: str) -> list[int]:
-        return [int(v) for v in await self._request("GET", f"/subjects/{_q(subject)}/versions")]
+        return [int(v) for v in await self._request("GET", "/subjects/{subject}/versions", subject=subject)]
 
     async def check_compatibility(
         self, subject: str, schema: str | dict[str, Any], *, schema_type: str = "AVRO"
@@ -189,16 +238,24 @@ class SchemaRegistryClient:
         if schema_type != "AVRO":
             body["schemaType"] = schema_type
         try:
-            data = await self._request("POST", f"/compatibility/subjects/{_q(subject)}/versions/latest", body)
+            data = await self._request(
+                "POST", "/compatibility/subjects/{subject}/versions/latest", body, subject=subject
+            )
+        except RegistryUrlError:
+            raise
         except SchemaNotFoundError:
             return True
         return bool(data.get("is_compatible"))
 
     async def get_compatibility(self, subject: str | None = None) -> str:
         """The compatibility rule of ``subject`` (or the global one)."""
-        path = "/config" if subject is None else f"/config/{_q(subject)}"
         try:
-            data = await self._request("GET", path)
+            if subject is None:
+                data = await self._request("GET", "/config")
+            else:
+                data = await self._request("GET", "/config/{subject}", subject=subject)
+        except RegistryUrlError:
+            raise
         except SchemaNotFoundError:
             if subject is None:
                 raise
@@ -206,15 +263,15 @@ class SchemaRegistryClient:
         return str(data.get("compatibilityLevel") or data.get("compatibility"))
 
     async def set_compatibility(self, level: Compatibility, subject: str | None = None) -> None:
-        path = "/config" if subject is None else f"/config/{_q(subject)}"
-        await self._request("PUT", path, {"compatibility": level})
+        if subject is None:
+            await self._request("PUT", "/config", {"compatibility": level})
+        else:
+            await self._request("PUT", "/config/{subject}", {"compatibility": level}, subject=subject)
 
     async def delete_subject(self, subject: str, *, permanent: bool = False) -> list[int]:
-        versions = await self._request("DELETE", f"/subjects/{_q(subject)}")
+        versions = await self._request("DELETE", "/subjects/{subject}", subject=subject)
         if permanent:
-            await self._request("DELETE", f"/subjects/{_q(subject)}?permanent=true")
+            await self._request(
+                "DELETE", "/subjects/{subject}", params={"permanent": "true"}, subject=subject
+            )
         return [int(v) for v in versions]
-
-
-def _q(part: str) -> str:
-    return quote(part, safe="")

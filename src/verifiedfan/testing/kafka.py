@@ -82,9 +82,7 @@ class FakeSchemaRegistry:
 
     def client(self, **options: Any) -> SchemaRegistryClient:
         """A real :class:`SchemaRegistryClient` talking to this fake."""
-        return SchemaRegistryClient(
-            url=FAKE_REGISTRY_URL, http_client=httpx.AsyncClient(transport=self.transport()), **options
-        )
+        return SchemaRegistryClient(url=FAKE_REGISTRY_URL, transport=self.transport(), **options)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         with self._lock:

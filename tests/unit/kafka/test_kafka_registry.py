@@ -3,6 +3,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from verifiedfan.errors import NetworkError
 from verifiedfan.kafka import (
     InvalidSchemaError,
     RegistryUnavailableError,
@@ -36,7 +37,7 @@ def flaky_client(failures: int, sleeps: Sleeps, registry: FakeSchemaRegistry) ->
 
     return SchemaRegistryClient(
         url="http://fake-registry.invalid/apis/ccompat/v7",
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+        transport=httpx.MockTransport(handler),
         sleep=sleeps,
     )
 
@@ -131,7 +132,8 @@ async def test_after_three_retries_the_registry_is_unavailable(registry: FakeSch
     with pytest.raises(RegistryUnavailableError, match="after 4 attempts") as info:
         await client.get_latest("t-value")
     assert sleeps.calls == [0.25, 0.75, 2.0]
-    assert isinstance(info.value.__cause__, httpx.ConnectError)
+    assert isinstance(info.value.__cause__, NetworkError)
+    assert isinstance(info.value.__cause__.__cause__, httpx.ConnectError)
 
 
 async def test_server_errors_are_retried_then_reported(registry: FakeSchemaRegistry) -> None:
@@ -139,7 +141,7 @@ async def test_server_errors_are_retried_then_reported(registry: FakeSchemaRegis
     sleeps = Sleeps()
     client = SchemaRegistryClient(
         url="http://fake-registry.invalid/apis/ccompat/v7",
-        http_client=httpx.AsyncClient(transport=registry.transport()),
+        transport=registry.transport(),
         retry=RetryPolicy(retries=1, backoff=0.1),
         sleep=sleeps,
     )
@@ -162,12 +164,9 @@ def test_retry_policy_delays_grow_and_are_capped() -> None:
 async def test_a_client_closed_and_used_again_reconnects(
     registry: FakeSchemaRegistry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_client = httpx.AsyncClient
-    monkeypatch.setattr(
-        "verifiedfan.kafka._registry.httpx.AsyncClient",
-        lambda **kw: real_client(transport=registry.transport(), **kw),
+    client = SchemaRegistryClient(
+        url="http://fake-registry.invalid/apis/ccompat/v7", transport=registry.transport()
     )
-    client = SchemaRegistryClient(url="http://fake-registry.invalid/apis/ccompat/v7")
     await client.register("t-value", V1)
     await client.aclose()
     assert await client.list_subjects() == ["t-value"]

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from verifiedfan.errors import ValidationError
+from verifiedfan.errors import ResponseFormatError, ValidationError
 
-__all__ = ["AuthRequest", "TokenBook", "UserToken", "basic_authorization"]
+__all__ = ["AuthRequest", "TokenAnswer", "TokenBook", "UserToken", "basic_authorization"]
 
 logger = logging.getLogger(__name__)
 
@@ -134,3 +134,31 @@ class TokenBook:
         logger.info(
             "%s: refreshed a user access token", self.service_name, extra={"service_name": self.service_name}
         )
+
+
+class TokenAnswer:
+    """A token-endpoint answer: the access token, its lifetime, and the whole JSON ``body``
+    (for extra fields such as SFMC's ``rest_instance_url``). Times are on the auth's clock."""
+
+    __slots__ = ("body", "expires_in", "obtained_at", "refresh_at", "token_type", "value")
+
+    def __init__(
+        self, body: dict[str, Any], *, default_lifetime: float, refresh_ratio: float, started: float
+    ) -> None:
+        value = body.get("access_token")
+        if not isinstance(value, str) or not value:
+            raise ResponseFormatError("the token endpoint's answer has no access_token")
+        raw = body.get("expires_in", default_lifetime)
+        try:
+            expires_in = float(raw)
+        except (TypeError, ValueError) as exc:
+            raise ResponseFormatError("the token endpoint's expires_in is not a number") from exc
+        self.body = body
+        self.value = value
+        self.token_type = str(body.get("token_type", "Bearer"))
+        self.expires_in = expires_in if expires_in > 0 else default_lifetime
+        self.obtained_at = started
+        self.refresh_at = started + self.expires_in * refresh_ratio
+
+    def __repr__(self) -> str:
+        return f"TokenAnswer(token_type={self.token_type!r}, expires_in={self.expires_in:g})"

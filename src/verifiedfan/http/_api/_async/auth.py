@@ -34,7 +34,7 @@ from verifiedfan.errors import (
     ValidationError,
     VFError,
 )
-from verifiedfan.http._api._credentials import AuthRequest, basic_authorization
+from verifiedfan.http._api._credentials import AuthRequest, TokenAnswer, basic_authorization
 from verifiedfan.http._async import HttpClient
 from verifiedfan.http._core import add_secret_header, add_secret_param
 
@@ -46,7 +46,6 @@ __all__ = [
     "OAuth2ClientCredentials",
     "SignedJwt",
     "StaticBearer",
-    "TokenAnswer",
 ]
 
 
@@ -193,34 +192,6 @@ class SignedJwt(AuthBase):
 
     def __repr__(self) -> str:
         return f"SignedJwt(signer={self._signer!r})"
-
-
-class TokenAnswer:
-    """A token-endpoint answer: the access token, its lifetime, and the whole JSON ``body``
-    (for extra fields such as SFMC's ``rest_instance_url``). Times are on the auth's clock."""
-
-    __slots__ = ("body", "expires_in", "obtained_at", "refresh_at", "token_type", "value")
-
-    def __init__(
-        self, body: dict[str, Any], *, default_lifetime: float, refresh_ratio: float, started: float
-    ) -> None:
-        value = body.get("access_token")
-        if not isinstance(value, str) or not value:
-            raise ResponseFormatError("the token endpoint's answer has no access_token")
-        raw = body.get("expires_in", default_lifetime)
-        try:
-            expires_in = float(raw)
-        except (TypeError, ValueError) as exc:
-            raise ResponseFormatError("the token endpoint's expires_in is not a number") from exc
-        self.body = body
-        self.value = value
-        self.token_type = str(body.get("token_type", "Bearer"))
-        self.expires_in = expires_in if expires_in > 0 else default_lifetime
-        self.obtained_at = started
-        self.refresh_at = started + self.expires_in * refresh_ratio
-
-    def __repr__(self) -> str:
-        return f"TokenAnswer(token_type={self.token_type!r}, expires_in={self.expires_in:g})"
 
 
 class OAuth2ClientCredentials(AuthBase):
