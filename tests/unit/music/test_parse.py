@@ -43,3 +43,28 @@ PARSERS: list[Callable[[Any], Any]] = [
 def test_only_response_format_errors_escape(parser: Callable[[Any], Any], obj: Any) -> None:
     with contextlib.suppress(ResponseFormatError):
         parser(obj)
+
+
+def test_spotify_user_reads_account_id_and_apple_users_have_none() -> None:
+    # The documented /v1/me example shape (developer.spotify.com, "Get Current User's Profile"),
+    # plus account_id, which /v1/me returns since 2026-05-30 (issue 18).
+    body = {
+        "country": "SE",
+        "display_name": "Fan",
+        "email": "fan@example.com",
+        "explicit_content": {"filter_enabled": False, "filter_locked": False},
+        "external_urls": {"spotify": "https://open.spotify.com/user/fan"},
+        "followers": {"href": None, "total": 3},
+        "href": "https://api.spotify.com/v1/users/fan",
+        "id": "fan",
+        "images": [{"url": "https://i.scdn.co/image/ab67616d00001e02", "height": 300, "width": 300}],
+        "product": "premium",
+        "type": "user",
+        "uri": "spotify:user:fan",
+        "account_id": "acc-7f3a",
+    }
+    assert parse.spotify_user(body).account_id == "acc-7f3a"
+    del body["account_id"]
+    assert parse.spotify_user(body).account_id is None
+    with pytest.raises(ResponseFormatError, match="account_id"):
+        parse.spotify_user({**body, "account_id": 42})

@@ -100,6 +100,17 @@ async def test_bad_time_range_is_rejected_before_any_request(
     assert spotify_sandbox.stats().get("api_requests", 0) == 0
 
 
+@pytest.mark.parametrize("option", ["saved_tracks_limit", "top_limit"])
+async def test_fan_engagement_checks_its_limits_before_any_request(
+    spotify: Spotify, spotify_sandbox: SpotifySandbox, option: str
+) -> None:
+    # The async client used to send requests before noticing a bad saved_tracks_limit (issue 11).
+    with pytest.raises(ValidationError, match=option):
+        await spotify.get_fan_engagement(spotify_sandbox.mint_token("fan-top-1"), **{option: 0})
+    assert spotify_sandbox.stats().get("api_requests", 0) == 0
+    assert spotify_sandbox.stats().get("token_requests", 0) == 0
+
+
 @pytest.mark.parametrize("limit", [0, -1])
 async def test_bad_limit_is_rejected(spotify: Spotify, limit: int) -> None:
     with pytest.raises(ValidationError):
