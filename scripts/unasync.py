@@ -69,6 +69,7 @@ PAIRS: list[tuple[str, str]] = [
     ("src/verifiedfan/ticketmaster/_async/accounts.py", "src/verifiedfan/ticketmaster/_sync/accounts.py"),
     ("src/verifiedfan/ticketmaster/_async/discovery.py", "src/verifiedfan/ticketmaster/_sync/discovery.py"),
     ("src/verifiedfan/ticketmaster/_async/sms.py", "src/verifiedfan/ticketmaster/_sync/sms.py"),
+    ("src/verifiedfan/ticketmaster/_async/commerce.py", "src/verifiedfan/ticketmaster/_sync/commerce.py"),
     ("src/verifiedfan/music/_spotify.py", "src/verifiedfan/music/_spotify_sync.py"),
     ("src/verifiedfan/music/_apple.py", "src/verifiedfan/music/_apple_sync.py"),
     # tests: the blocking client passes the same suite
@@ -94,6 +95,7 @@ SUBS: list[tuple[str, str]] = [
     ("TmAccounts", "SyncTmAccounts"),
     ("(TmDiscovery|DiscoveryLimiter)", r"Sync\1"),
     ("TmSms", "SyncTmSms"),
+    ("(TmOrders|TmUsers|TmWallet|TmRegionalClient)", r"Sync\1"),
     ("UserTokens", "SyncUserTokens"),
     ("UserTokenAuth", "SyncUserTokenAuth"),
     ("OAuth2ClientCredentials", "SyncOAuth2ClientCredentials"),

@@ -9,6 +9,10 @@
 * :class:`TmSms` / :class:`SyncTmSms`: ``send_sms`` (E.164 through the normalizers, an idempotency
   key so a retry never sends twice, GSM-7/UCS-2 segment count) and paced ``send_wave`` with typed
   per-recipient outcomes; its sandbox is :class:`verifiedfan.testing.sandbox.TmSmsSandbox`.
+* :class:`TmOrders`, :class:`TmUsers`, :class:`TmWallet` (and ``Sync`` twins): orders and purchase
+  history (paged), user records (get, PATCH, find by e-mail), wallet balance, payment methods and
+  passes, with the accounts' auth and region routing; sandbox :class:`~verifiedfan.testing.sandbox.
+  TmCommerceSandbox`.
 * PACMAN presale and access codes: :func:`generate_passwords`, with the censored-word filter.
 * The TMUO region routing on its own: :func:`region_of`, :func:`parse_tmuo`.
 """
@@ -18,8 +22,19 @@ from verifiedfan._optional import require as _require
 _require("phonenumbers", "ticketmaster")
 
 from verifiedfan.ticketmaster._async.accounts import TmAccounts
+from verifiedfan.ticketmaster._async.commerce import TmOrders, TmUsers, TmWallet
 from verifiedfan.ticketmaster._async.discovery import DiscoveryLimiter, TmDiscovery
 from verifiedfan.ticketmaster._async.sms import TmSms
+from verifiedfan.ticketmaster._commerce_models import (
+    TmAccount,
+    TmAccountUpdate,
+    TmOrder,
+    TmOrderNotFoundError,
+    TmPass,
+    TmPaymentMethod,
+    TmWalletBalance,
+    TmWalletNotFoundError,
+)
 from verifiedfan.ticketmaster._discovery_models import (
     DISCOVERY_MAX_DEPTH,
     DISCOVERY_PER_DAY,
@@ -69,6 +84,7 @@ from verifiedfan.ticketmaster._sms import (
     segments_of,
 )
 from verifiedfan.ticketmaster._sync.accounts import SyncTmAccounts
+from verifiedfan.ticketmaster._sync.commerce import SyncTmOrders, SyncTmUsers, SyncTmWallet
 from verifiedfan.ticketmaster._sync.discovery import SyncDiscoveryLimiter, SyncTmDiscovery
 from verifiedfan.ticketmaster._sync.sms import SyncTmSms
 
@@ -100,13 +116,23 @@ __all__ = [
     "SyncDiscoveryLimiter",
     "SyncTmAccounts",
     "SyncTmDiscovery",
+    "SyncTmOrders",
     "SyncTmSms",
+    "SyncTmUsers",
+    "SyncTmWallet",
     "TmAccessToken",
+    "TmAccount",
+    "TmAccountUpdate",
     "TmAccounts",
     "TmAccountsSettings",
     "TmAddress",
     "TmAttendance",
     "TmDiscovery",
+    "TmOrder",
+    "TmOrderNotFoundError",
+    "TmOrders",
+    "TmPass",
+    "TmPaymentMethod",
     "TmProfileResult",
     "TmPurchase",
     "TmSms",
@@ -115,6 +141,10 @@ __all__ = [
     "TmUserActivity",
     "TmUserNotFoundError",
     "TmUserProfile",
+    "TmUsers",
+    "TmWallet",
+    "TmWalletBalance",
+    "TmWalletNotFoundError",
     "Tmuo",
     "Venue",
     "contains_censored",

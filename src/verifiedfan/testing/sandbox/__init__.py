@@ -68,6 +68,7 @@ from verifiedfan.testing.sandbox._runner import ApiSandbox
 from verifiedfan.testing.sandbox._server import AppleMusicSandbox, Sandbox, SpotifySandbox
 from verifiedfan.testing.sandbox._spotify import SpotifyApp
 from verifiedfan.testing.sandbox._tm_accounts import TM_SEED_USERS, TmAccountsApp, TmAccountsSandbox
+from verifiedfan.testing.sandbox._tm_commerce import SEED_ORDER_COUNT, TmCommerceApp, TmCommerceSandbox
 from verifiedfan.testing.sandbox._tm_discovery import TmDiscoveryApp, TmDiscoverySandbox
 from verifiedfan.testing.sandbox._tm_sms import TmSmsApp, TmSmsSandbox
 from verifiedfan.testing.sandbox._tokens import Grant, TokenStore
@@ -75,6 +76,7 @@ from verifiedfan.testing.sandbox._tokens import Grant, TokenStore
 __all__ = [
     "EDGE_CASE_USERS",
     "OUTCOMES",
+    "SEED_ORDER_COUNT",
     "TARGET_ARTIST_NAME",
     "TM_SEED_USERS",
     "ApiSandbox",
@@ -96,6 +98,8 @@ __all__ = [
     "SpotifySandbox",
     "TmAccountsApp",
     "TmAccountsSandbox",
+    "TmCommerceApp",
+    "TmCommerceSandbox",
     "TmDiscoveryApp",
     "TmDiscoverySandbox",
     "TmSmsApp",

@@ -1,0 +1,258 @@
+"""``TmOrders``, ``TmUsers``, ``TmWallet``: account-side APIs with the accounts' auth and routing.
+
+Like :class:`~verifiedfan.ticketmaster.TmAccounts`, each call goes to the base URL of the region the
+TMUO names (ValidationError before any I/O for an unknown region), carries the integrator id, and is
+authorised with an AUUM client-credentials token of that region (``/auum/v1/oauth/token``, cached,
+re-fetched once after a 401). Calls not keyed by a TMUO (an order id, an e-mail) take ``region=``
+(default: ``default_region``). All three read :class:`TmAccountsSettings` (``VF_TM_ACCOUNTS_*``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+from verifiedfan.errors import ConfigurationError, ResponseFormatError, ValidationError
+from verifiedfan.http import (
+    ApiClient,
+    ErrorMap,
+    OAuth2ClientCredentials,
+    PageNumberPager,
+    PageRequest,
+    aiter_pages,
+)
+from verifiedfan.normalizers import email as normalize_email
+from verifiedfan.ticketmaster._commerce_models import (
+    TmAccount,
+    TmAccountUpdate,
+    TmOrder,
+    TmOrderNotFoundError,
+    TmPass,
+    TmPaymentMethod,
+    TmWalletBalance,
+    TmWalletNotFoundError,
+    parse_account,
+    parse_order,
+    parse_pass,
+    parse_payment_method,
+    parse_wallet,
+)
+from verifiedfan.ticketmaster._models import AuumCredentials, TmUserNotFoundError
+from verifiedfan.ticketmaster._regions import Region, parse_tmuo
+from verifiedfan.ticketmaster._settings import DEFAULT_REGION_URLS, TmAccountsSettings
+
+__all__ = ["TmOrders", "TmRegionalClient", "TmUsers", "TmWallet"]
+
+INTEGRATOR_HEADER = "x-integrator-id"
+
+
+def _tmuo_path(tmuo: str) -> str:
+    return quote(tmuo.strip(), safe="")
+
+
+class TmRegionalClient(ApiClient):
+    """The shared half: region URLs, integrator id, one AUUM token source per region."""
+
+    service_name: ClassVar[str] = "tm_regional"
+    settings_class = TmAccountsSettings
+
+    def __init__(
+        self,
+        *,
+        integrator_id: str,
+        auum: AuumCredentials,
+        env: str = "prod",
+        region_urls: Mapping[str, str] | None = None,
+        default_region: Region | str = Region.US,
+        **client: Any,
+    ) -> None:
+        if not isinstance(integrator_id, str) or not integrator_id.strip():
+            raise ConfigurationError(f"{self.service_name}: integrator_id is required (sent on every call)")
+        if not isinstance(auum, AuumCredentials):
+            raise ConfigurationError(f"{self.service_name}: auum= takes AuumCredentials")
+        urls = dict(region_urls) if region_urls is not None else DEFAULT_REGION_URLS.get(env)
+        if urls is None:
+            raise ConfigurationError(f"{self.service_name}: no region URLs for environment {env!r}")
+        try:
+            self.region_urls = {Region(str(k).lower()): v.rstrip("/") for k, v in urls.items()}
+            self.default_region = Region(str(default_region).lower())
+        except ValueError as exc:
+            raise ConfigurationError(f"{self.service_name}: {exc}") from None
+        if self.default_region not in self.region_urls:
+            raise ConfigurationError(f"{self.service_name}: no URL for default region {self.default_region}")
+        headers = {**dict(client.pop("headers", None) or {}), INTEGRATOR_HEADER: integrator_id}
+        super().__init__(headers=headers, **client)
+        self.integrator_id = integrator_id
+        self._auum = auum
+        self._tokens: dict[Region, OAuth2ClientCredentials] = {}
+
+    @classmethod
+    def settings_kwargs(cls, settings: Any) -> dict[str, Any]:
+        if not isinstance(settings, TmAccountsSettings):
+            raise ConfigurationError(f"{cls.__name__}.from_settings takes a TmAccountsSettings")
+        return {
+            "integrator_id": settings.integrator_id,
+            "auum": AuumCredentials(settings.auum_client_id, settings.auum_client_secret.get_secret_value()),
+            "env": settings.environment,
+            "region_urls": settings.region_urls.get(settings.environment),
+            "default_region": settings.default_region,
+            "timeouts": settings.timeouts(),
+            "limits": settings.limits(),
+            "retry": settings.retry_policy(),
+            "max_in_flight": settings.max_in_flight,
+        }
+
+    def route(self, tmuo: object) -> tuple[Region, str]:
+        """The region serving ``tmuo`` and its base URL (ValidationError before any I/O)."""
+        return self._base(parse_tmuo(tmuo).region or self.default_region)
+
+    def _base(self, region: Region | str | None) -> tuple[Region, str]:
+        try:
+            where = Region(str(region).lower()) if region is not None else self.default_region
+        except ValueError:
+            raise ValidationError(f"unknown region {region!r}") from None
+        url = self.region_urls.get(where)
+        if url is None:
+            raise ValidationError(f"{self.service_name}: no URL configured for region {where}")
+        return where, url
+
+    def _token(self, region: Region) -> OAuth2ClientCredentials:
+        auth = self._tokens.get(region)
+        if auth is None:
+            auth = OAuth2ClientCredentials(
+                token_url=f"{self.region_urls[region]}/auum/v1/oauth/token",
+                client_id=self._auum.client_id,
+                client_secret=self._auum.client_secret,
+                http=self.http,
+            )
+            self._tokens[region] = auth
+        return auth
+
+    async def _get(self, region: Region, base: str, route: str, path: str, **options: Any) -> Any:
+        return await self._call_json("GET", route, url=f"{base}{path}", auth=self._token(region), **options)
+
+    async def aclose(self) -> None:
+        for auth in self._tokens.values():
+            await auth.aclose()
+        await super().aclose()
+
+
+class TmOrders(TmRegionalClient):
+    """Orders: one order, and a user's purchase history (paged)."""
+
+    service_name: ClassVar[str] = "tm_orders"
+    error_map = ErrorMap({404: (TmOrderNotFoundError, "no such Ticketmaster order")})
+
+    async def get_order(self, order_id: str, *, region: Region | str | None = None) -> TmOrder:
+        """One order (TmOrderNotFoundError on 404)."""
+        if not isinstance(order_id, str) or not order_id.strip():
+            raise ValidationError("order_id must be a non-empty string")
+        where, base = self._base(region)
+        route = "/orders/v1/orders/{order_id}"
+        body = await self._get(where, base, route, f"/orders/v1/orders/{quote(order_id.strip(), safe='')}")
+        return parse_order(body, f"{self.service_name} {route}")
+
+    async def aiter_orders(
+        self, tmuo: str, *, since: datetime | None = None, page_size: int = 50
+    ) -> AsyncIterator[TmOrder]:
+        """The orders of ``tmuo`` (created at or after ``since`` when given), page by page."""
+        if since is not None and (not isinstance(since, datetime) or since.tzinfo is None):
+            raise ValidationError("since must be a timezone-aware datetime")
+        where, base = self.route(tmuo)
+        route = "/orders/v1/users/{tmuo}/orders"
+        params = {"since": since.astimezone(UTC).isoformat()} if since is not None else {}
+        pager = PageNumberPager(items="orders", page_size=page_size, start=0, total_pages="page.totalPages")
+        label = f"{self.service_name} {route}"
+        url = f"{base}/orders/v1/users/{_tmuo_path(tmuo)}/orders"
+
+        async def fetch(page: PageRequest) -> Any:
+            return await self._get(where, base, route, url[len(base) :], params={**params, **page.params})
+
+        async for items in aiter_pages(fetch, pager):
+            for item in items:
+                yield parse_order(item, label)
+
+    async def get_orders(self, tmuo: str, *, since: datetime | None = None) -> list[TmOrder]:
+        """Every order of ``tmuo`` (see :meth:`aiter_orders`)."""
+        orders: list[TmOrder] = []
+        async for order in self.aiter_orders(tmuo, since=since):
+            orders.append(order)
+        return orders
+
+
+class TmUsers(TmRegionalClient):
+    """Users: read, update and find user records."""
+
+    service_name: ClassVar[str] = "tm_users"
+    error_map = ErrorMap({404: (TmUserNotFoundError, "no Ticketmaster user with that TMUO")})
+
+    async def get_user(self, tmuo: str) -> TmAccount:
+        """The user record of ``tmuo`` (TmUserNotFoundError on 404)."""
+        where, base = self.route(tmuo)
+        route = "/users/v1/users/{tmuo}"
+        body = await self._get(where, base, route, f"/users/v1/users/{_tmuo_path(tmuo)}")
+        return parse_account(body, f"{self.service_name} {route}")
+
+    async def update_user(self, tmuo: str, fields: TmAccountUpdate) -> TmAccount:
+        """Change some fields of ``tmuo`` (PATCH; idempotent, so retried) and return the record."""
+        where, base = self.route(tmuo)
+        if not isinstance(fields, TmAccountUpdate):
+            raise ValidationError("update_user takes a TmAccountUpdate")
+        payload = fields.to_json()
+        route = "/users/v1/users/{tmuo}"
+        body = await self._call_json(
+            "PATCH",
+            route,
+            url=f"{base}/users/v1/users/{_tmuo_path(tmuo)}",
+            json=payload,
+            auth=self._token(where),
+            retry_non_idempotent=True,  # setting the same fields twice changes nothing
+        )
+        return parse_account(body, f"{self.service_name} {route}")
+
+    async def find_user(self, *, email: str, region: Region | str | None = None) -> TmAccount | None:
+        """The user with that e-mail address in ``region``, or ``None``."""
+        clean = normalize_email(email)
+        if clean is None:
+            raise ValidationError(f"not an e-mail address: {email!r}")
+        where, base = self._base(region)
+        route = "/users/v1/users"
+        body = await self._get(where, base, route, route, params={"email": clean})
+        label = f"{self.service_name} {route}"
+        users = body.get("users") if isinstance(body, dict) else None
+        if not isinstance(users, list):
+            raise ResponseFormatError(f"{label}: the answer has no users list")
+        return parse_account(users[0], label) if users else None
+
+
+class TmWallet(TmRegionalClient):
+    """Wallet: balance, payment methods and passes of a user."""
+
+    service_name: ClassVar[str] = "tm_wallet"
+    error_map = ErrorMap({404: (TmWalletNotFoundError, "no Ticketmaster wallet for that TMUO")})
+
+    async def get_wallet(self, tmuo: str) -> TmWalletBalance:
+        where, base = self.route(tmuo)
+        route = "/wallet/v1/users/{tmuo}"
+        body = await self._get(where, base, route, f"/wallet/v1/users/{_tmuo_path(tmuo)}")
+        return parse_wallet(body, f"{self.service_name} {route}")
+
+    async def get_payment_methods(self, tmuo: str) -> list[TmPaymentMethod]:
+        route = "/wallet/v1/users/{tmuo}/payment-methods"
+        items = await self._list(tmuo, route, "paymentMethods")
+        return [parse_payment_method(item, f"{self.service_name} {route}") for item in items]
+
+    async def get_passes(self, tmuo: str) -> list[TmPass]:
+        route = "/wallet/v1/users/{tmuo}/passes"
+        items = await self._list(tmuo, route, "passes")
+        return [parse_pass(item, f"{self.service_name} {route}") for item in items]
+
+    async def _list(self, tmuo: str, route: str, key: str) -> list[Any]:
+        where, base = self.route(tmuo)
+        body = await self._get(where, base, route, route.replace("{tmuo}", _tmuo_path(tmuo)))
+        items = body.get(key) if isinstance(body, dict) else None
+        if not isinstance(items, list):
+            raise ResponseFormatError(f"{self.service_name} {route}: the answer has no {key!r} list")
+        return items
