@@ -25,12 +25,28 @@ from verifiedfan.utils._date import (
 )
 from verifiedfan.utils._ids import simple_unique_id, uuid
 from verifiedfan.utils._locale import LANGUAGES_BY_COUNTRY, get_fallback_locale
+from verifiedfan.utils._streams import (
+    DEFAULT_CSV_CHUNK_SIZE,
+    CsvWriter,
+    abatches,
+    aflatten,
+    aiter_csv,
+    aiter_lines,
+    awrite_csv,
+)
 
 __all__ = [
     "DEFAULT_CONCURRENCY",
+    "DEFAULT_CSV_CHUNK_SIZE",
     "LANGUAGES_BY_COUNTRY",
+    "CsvWriter",
     "TimeUnits",
     "TtlCache",
+    "abatches",
+    "aflatten",
+    "aiter_csv",
+    "aiter_lines",
+    "awrite_csv",
     "batches",
     "clean",
     "delay",

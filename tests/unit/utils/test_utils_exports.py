@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 
 from verifiedfan import utils
-from verifiedfan.utils import _aio, _cache, _data, _date, _ids, _locale
+from verifiedfan.utils import _aio, _cache, _data, _date, _ids, _locale, _streams
 
 
 def test_every_exported_name_exists_and_functions_are_documented() -> None:
@@ -16,5 +16,5 @@ def test_every_exported_name_exists_and_functions_are_documented() -> None:
 
 
 def test_every_public_name_of_the_private_modules_is_exported() -> None:
-    public = {n for m in (_aio, _cache, _data, _date, _ids, _locale) for n in m.__all__}
+    public = {n for m in (_aio, _cache, _data, _date, _ids, _locale, _streams) for n in m.__all__}
     assert public == set(utils.__all__)
