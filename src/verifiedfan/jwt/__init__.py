@@ -24,6 +24,7 @@ from verifiedfan.jwt._jwks import HttpxJwksFetcher, JwksCache, JwksFetcher, KeyE
 from verifiedfan.jwt._keys import SUPPORTED_ALGORITHMS
 from verifiedfan.jwt._permissions import (
     PERMISSIONS_CLAIM,
+    PermissionAction,
     has_required_actions,
     missing_actions,
     permission_dependency,
@@ -52,6 +53,7 @@ __all__ = [
     "JwksFetcher",
     "JwtSettings",
     "KeyEntry",
+    "PermissionAction",
     "ReplayCache",
     "Signer",
     "Verifier",

@@ -7,12 +7,14 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Iterable, Mapping
+from enum import StrEnum
 from typing import Any, ParamSpec, TypeVar, cast
 
 from verifiedfan.errors import ConfigurationError, PermissionDeniedError
 
 __all__ = [
     "PERMISSIONS_CLAIM",
+    "PermissionAction",
     "has_required_actions",
     "missing_actions",
     "permission_dependency",
@@ -22,6 +24,21 @@ __all__ = [
 
 PERMISSIONS_CLAIM = "permissions"
 """The claim holding the list of granted actions."""
+
+
+class PermissionAction(StrEnum):
+    """The actions of the original ``permissions`` enums; each member *is* its string.
+
+    Accepted wherever an action string is (``has_required_actions``, ``requires_permissions``, ...), and
+    serialized into a token's claims as the plain string (``json.dumps`` of a ``str`` subclass).
+    Only ``INVITE``, ``EDIT`` and ``PUBLISH`` are documented from the original (vf-lib.md); services
+    with other actions keep passing plain strings.
+    """
+
+    INVITE = "INVITE"
+    EDIT = "EDIT"
+    PUBLISH = "PUBLISH"
+
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -39,7 +56,7 @@ def _granted(claims: object, claim: str) -> frozenset[str]:
 
 def _required(required: str | Iterable[str]) -> tuple[str, ...]:
     items = (required,) if isinstance(required, str) else tuple(required)
-    return tuple(dict.fromkeys(str(r) for r in items))
+    return tuple(dict.fromkeys(str(r) for r in items))  # str(): a PermissionAction gives its value
 
 
 def missing_actions(

@@ -121,3 +121,48 @@ def test_dependency_signature_and_behaviour() -> None:
     assert dependency(EDITOR) is EDITOR
     with pytest.raises(PermissionDeniedError):
         dependency({"permissions": ["INVITE"]})
+
+
+# -- PermissionAction: the original's action enums, accepted wherever an action string is ----------
+
+
+def test_permission_actions_are_the_documented_strings() -> None:
+    from verifiedfan.jwt import PermissionAction
+
+    assert [a.value for a in PermissionAction] == ["INVITE", "EDIT", "PUBLISH"]
+    assert PermissionAction.EDIT == "EDIT"
+    assert str(PermissionAction.PUBLISH) == "PUBLISH"
+    assert f"{PermissionAction.INVITE}" == "INVITE"
+
+
+def test_permission_actions_work_in_every_check() -> None:
+    from verifiedfan.jwt import PermissionAction as A
+
+    assert has_required_actions(EDITOR, A.EDIT)  # one member is one action, not its letters
+    assert has_required_actions(EDITOR, [A.INVITE, "EDIT"])
+    assert missing_actions(EDITOR, [A.EDIT, A.PUBLISH]) == ["PUBLISH"]
+    with pytest.raises(PermissionDeniedError, match=r"missing permission\(s\): PUBLISH$"):
+        require_permissions(EDITOR, [A.PUBLISH])
+
+    @requires_permissions(A.EDIT)
+    def edit(*, claims: Mapping[str, Any]) -> str:
+        return "edited"
+
+    assert edit(claims=EDITOR) == "edited"
+    with pytest.raises(PermissionDeniedError, match="PUBLISH"):
+        requires_permissions(A.PUBLISH)(lambda *, claims: None)(claims=EDITOR)
+    dependency = permission_dependency(A.INVITE, A.EDIT)
+    assert dependency.__name__ == "requires_INVITE_EDIT"
+    assert dependency(EDITOR) is EDITOR
+
+
+def test_permission_actions_in_a_signed_token_read_back_as_plain_strings(rsa_keys: Any) -> None:
+    from verifiedfan.jwt import PermissionAction as A
+    from verifiedfan.jwt import Signer, Verifier
+
+    token = Signer(private_key=rsa_keys.private).make_token({"permissions": [A.INVITE, A.PUBLISH]})
+    claims = Verifier(public_keys=rsa_keys.public).read_token(token)
+    assert claims["permissions"] == ["INVITE", "PUBLISH"]
+    assert all(type(p) is str for p in claims["permissions"])
+    assert has_required_actions(claims, [A.PUBLISH, A.INVITE])
+    assert not has_required_actions(claims, A.EDIT)
