@@ -87,6 +87,7 @@ SUBS: list[tuple[str, str]] = [
     ("(?<!\\.)Redis", "SyncRedis"),
     ("Mongo(Collection|Cursor)?", r"SyncMongo\1"),
     ("AwsClients", "SyncAwsClients"),
+    ("AwsService", "SyncAwsService"),
     ('(S3|DynamoDB|SecretsManager|CloudWatch|Lambda|StepFunctions)(?=[(:\\[\\],"]|\\s*$)', r"Sync\1"),
     # the API-client base and the clients built on it
     ("ApiClient", "SyncApiClient"),

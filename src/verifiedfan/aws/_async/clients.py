@@ -6,7 +6,7 @@ import contextlib
 import logging
 from collections.abc import Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from verifiedfan._optional import require
 from verifiedfan._primitives import AsyncFlights
@@ -155,6 +155,31 @@ class AwsClients:
         await self._stack.aclose()
 
     async def __aenter__(self) -> AwsClients:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+class AwsService:
+    """The base of the service classes (``S3``, ``DynamoDB``...): they take ``clients=`` (shared, left
+    open by :meth:`aclose`) or ``settings=`` (a factory of their own, closed by :meth:`aclose`)."""
+
+    def __init__(self, *, clients: AwsClients | None = None, settings: AwsSettings | None = None) -> None:
+        self._owned = clients is None
+        self._clients = clients if clients is not None else AwsClients(settings)
+
+    async def aclose(self) -> None:
+        """Close the clients, when this object created them."""
+        if self._owned:
+            await self._clients.aclose()
+
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from verifiedfan.aws._async.clients import AwsClients
+from verifiedfan.aws._async.clients import AwsClients, AwsService
 from verifiedfan.aws._cw_core import chunk_data, datum_from, metric
 from verifiedfan.aws._errors import AwsValidationError
 from verifiedfan.aws._s3_core import translating
@@ -18,7 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["CloudWatch"]
 
 
-class CloudWatch:
+class CloudWatch(AwsService):
     """``PutMetricData`` chunked to the API's limits (1,000 metrics and 1 MB a call, since 2023).
 
     Every datum is checked before the first call: NaN, infinity, values beyond ±2^360, more than 30
@@ -26,8 +25,7 @@ class CloudWatch:
     """
 
     def __init__(self, *, clients: AwsClients | None = None, settings: AwsSettings | None = None) -> None:
-        self._owned = clients is None
-        self._clients = clients if clients is not None else AwsClients(settings)
+        super().__init__(clients=clients, settings=settings)
 
     @classmethod
     def from_settings(cls, settings: AwsSettings) -> CloudWatch:
@@ -70,19 +68,3 @@ class CloudWatch:
         for namespace, group in by_namespace.items():
             calls += await self.put_metric_data(namespace, group)
         return calls
-
-    async def aclose(self) -> None:
-        """Close the clients, when this object created them."""
-        if self._owned:
-            await self._clients.aclose()
-
-    async def __aenter__(self) -> CloudWatch:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

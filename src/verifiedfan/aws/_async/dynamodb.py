@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from verifiedfan._primitives import async_sleep
-from verifiedfan.aws._async.clients import AwsClients
+from verifiedfan.aws._async.clients import AwsClients, AwsService
 from verifiedfan.aws._concurrency import async_map_bounded
 from verifiedfan.aws._ddb_codec import deserialize_item, serialize_item
 from verifiedfan.aws._ddb_core import (
@@ -40,7 +39,7 @@ __all__ = ["DynamoDB"]
 logger = logging.getLogger("verifiedfan.aws.dynamodb")
 
 
-class DynamoDB:
+class DynamoDB(AwsService):
     """One table, in plain Python values: numbers come back as ``int`` or ``Decimal``, never a float.
 
     Items, keys and expression values are converted (and checked: a NaN, an empty set, an unknown
@@ -65,8 +64,7 @@ class DynamoDB:
         rand: Callable[[], float] = random.random,
     ) -> None:
         self.table_name = check_table(table_name)
-        self._owned = clients is None
-        self._clients = clients if clients is not None else AwsClients(settings)
+        super().__init__(clients=clients, settings=settings)
         self._concurrency = concurrency or self._clients.batch_concurrency
         check_budget(max_attempts, backoff_base, backoff_cap)
         self._max_attempts = max_attempts
@@ -407,19 +405,3 @@ class DynamoDB:
             {"DeleteRequest": {"Key": serialize_item(key, f"keys[{i}]")}} for i, key in enumerate(keys)
         ]
         return await self._write(requests, "DeleteRequest")
-
-    async def aclose(self) -> None:
-        """Close the clients, when this object created them."""
-        if self._owned:
-            await self._clients.aclose()
-
-    async def __aenter__(self) -> DynamoDB:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

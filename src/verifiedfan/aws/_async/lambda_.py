@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from verifiedfan.aws._async.clients import AwsClients
+from verifiedfan.aws._async.clients import AwsClients, AwsService
 from verifiedfan.aws._lambda_core import (
     InvocationType,
     InvokeResult,
@@ -26,7 +25,7 @@ __all__ = ["Lambda"]
 logger = logging.getLogger("verifiedfan.aws.lambda")
 
 
-class Lambda:
+class Lambda(AwsService):
     """Invoke Lambda functions, on aiobotocore.
 
     ``invoke`` returns an :class:`InvokeResult` with the function's return value parsed from JSON.
@@ -41,8 +40,7 @@ class Lambda:
     """
 
     def __init__(self, *, clients: AwsClients | None = None, settings: AwsSettings | None = None) -> None:
-        self._owned = clients is None
-        self._clients = clients if clients is not None else AwsClients(settings)
+        super().__init__(clients=clients, settings=settings)
 
     @classmethod
     def from_settings(cls, settings: AwsSettings, **kwargs: Any) -> Lambda:
@@ -87,19 +85,3 @@ class Lambda:
         result = invoke_result(function_name, answer, raw)
         logger.debug("invoked %s (%s): status %s", function_name, invocation_type, result.status_code)
         return result
-
-    async def aclose(self) -> None:
-        """Close the clients, when this object created them."""
-        if self._owned:
-            await self._clients.aclose()
-
-    async def __aenter__(self) -> Lambda:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

@@ -10,10 +10,9 @@ import logging
 import mimetypes
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from verifiedfan.aws._async.clients import AwsClients
+from verifiedfan.aws._async.clients import AwsClients, AwsService
 from verifiedfan.aws._errors import AwsError, AwsValidationError
 from verifiedfan.aws._limits import S3_DELETE
 from verifiedfan.aws._s3_core import (
@@ -51,7 +50,7 @@ logger = logging.getLogger("verifiedfan.aws.s3")
 DEFAULT_PART_SIZE = 8 * 1024 * 1024
 
 
-class S3:
+class S3(AwsService):
     """The objects of one bucket, on aiobotocore.
 
     Keys are checked before any I/O (non-empty, at most 1,024 bytes): a bad one raises
@@ -69,8 +68,7 @@ class S3:
         part_size: int = DEFAULT_PART_SIZE,
     ) -> None:
         self.bucket = check_bucket(bucket)
-        self._owned = clients is None
-        self._clients = clients if clients is not None else AwsClients(settings)
+        super().__init__(clients=clients, settings=settings)
         self._part_size = check_part_size(part_size)
 
     @classmethod
@@ -390,19 +388,3 @@ class S3:
             failed.extend(errors)
             deleted.extend(key for key in chunk if key not in refused)
         return DeleteResult(deleted=tuple(deleted), failed=tuple(failed))
-
-    async def aclose(self) -> None:
-        """Close the clients, when this object created them."""
-        if self._owned:
-            await self._clients.aclose()
-
-    async def __aenter__(self) -> S3:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from verifiedfan._primitives import AsyncFlights
-from verifiedfan.aws._async.clients import AwsClients
+from verifiedfan.aws._async.clients import AwsClients, AwsService
 from verifiedfan.aws._errors import AwsError, AwsValidationError
 from verifiedfan.aws._s3_core import translating
 
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["SecretsManager"]
 
 
-class SecretsManager:
+class SecretsManager(AwsService):
     """The value of one secret, read at most once per ``ttl`` seconds (per version asked for).
 
     Concurrent readers of an expired value share one ``GetSecretValue`` call. ``ttl=0`` reads on
@@ -41,8 +40,7 @@ class SecretsManager:
             raise AwsValidationError("ttl must not be negative")
         self.secret_id = secret_id
         self.ttl = ttl
-        self._owned = clients is None
-        self._clients = clients if clients is not None else AwsClients(settings)
+        super().__init__(clients=clients, settings=settings)
         self._clock = clock
         self._cache: dict[str, tuple[float, str | bytes]] = {}
         self._flights = AsyncFlights()
@@ -100,19 +98,3 @@ class SecretsManager:
         if not isinstance(value, dict):
             raise AwsError(f"secret {self.secret_id!r} is not a JSON object", service="secretsmanager")
         return value
-
-    async def aclose(self) -> None:
-        """Close the clients, when this object created them."""
-        if self._owned:
-            await self._clients.aclose()
-
-    async def __aenter__(self) -> SecretsManager:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

@@ -8,10 +8,9 @@ import asyncio
 # unasync: end
 import logging
 import time
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from verifiedfan.aws._async.clients import AwsClients
+from verifiedfan.aws._async.clients import AwsClients, AwsService
 from verifiedfan.aws._errors import AwsTimeoutError
 from verifiedfan.aws._sfn_core import (
     SFN_MAX_CAUSE,
@@ -35,7 +34,7 @@ __all__ = ["StepFunctions"]
 logger = logging.getLogger("verifiedfan.aws.stepfunctions")
 
 
-class StepFunctions:
+class StepFunctions(AwsService):
     """Step Functions executions and callback tasks (``.waitForTaskToken``), on aiobotocore.
 
     ``input``/``output`` are any JSON-serialisable value (sent as strict JSON, at most 256 KiB);
@@ -45,8 +44,7 @@ class StepFunctions:
     """
 
     def __init__(self, *, clients: AwsClients | None = None, settings: AwsSettings | None = None) -> None:
-        self._owned = clients is None
-        self._clients = clients if clients is not None else AwsClients(settings)
+        super().__init__(clients=clients, settings=settings)
 
     @classmethod
     def from_settings(cls, settings: AwsSettings, **kwargs: Any) -> StepFunctions:
@@ -136,19 +134,3 @@ class StepFunctions:
         sfn = await self._sfn()
         with sfn_translating("SendTaskHeartbeat"):
             await sfn.send_task_heartbeat(taskToken=task_token)
-
-    async def aclose(self) -> None:
-        """Close the clients, when this object created them."""
-        if self._owned:
-            await self._clients.aclose()
-
-    async def __aenter__(self) -> StepFunctions:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

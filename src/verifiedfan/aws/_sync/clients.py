@@ -8,7 +8,7 @@ import contextlib
 import logging
 from collections.abc import Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from verifiedfan._optional import require
 from verifiedfan._primitives import Flights
@@ -142,6 +142,31 @@ class SyncAwsClients:
         self._stack.close()
 
     def __enter__(self) -> SyncAwsClients:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class SyncAwsService:
+    """The base of the service classes (``S3``, ``DynamoDB``...): they take ``clients=`` (shared, left
+    open by :meth:`close`) or ``settings=`` (a factory of their own, closed by :meth:`close`)."""
+
+    def __init__(self, *, clients: SyncAwsClients | None = None, settings: AwsSettings | None = None) -> None:
+        self._owned = clients is None
+        self._clients = clients if clients is not None else SyncAwsClients(settings)
+
+    def close(self) -> None:
+        """Close the clients, when this object created them."""
+        if self._owned:
+            self._clients.close()
+
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(

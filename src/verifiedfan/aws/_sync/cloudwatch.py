@@ -5,13 +5,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from verifiedfan.aws._cw_core import chunk_data, datum_from, metric
 from verifiedfan.aws._errors import AwsValidationError
 from verifiedfan.aws._s3_core import translating
-from verifiedfan.aws._sync.clients import SyncAwsClients
+from verifiedfan.aws._sync.clients import SyncAwsClients, SyncAwsService
 from verifiedfan.metrics import Metric, Unit
 
 if TYPE_CHECKING:
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["SyncCloudWatch"]
 
 
-class SyncCloudWatch:
+class SyncCloudWatch(SyncAwsService):
     """``PutMetricData`` chunked to the API's limits (1,000 metrics and 1 MB a call, since 2023).
 
     Every datum is checked before the first call: NaN, infinity, values beyond ±2^360, more than 30
@@ -28,8 +27,7 @@ class SyncCloudWatch:
     """
 
     def __init__(self, *, clients: SyncAwsClients | None = None, settings: AwsSettings | None = None) -> None:
-        self._owned = clients is None
-        self._clients = clients if clients is not None else SyncAwsClients(settings)
+        super().__init__(clients=clients, settings=settings)
 
     @classmethod
     def from_settings(cls, settings: AwsSettings) -> SyncCloudWatch:
@@ -70,19 +68,3 @@ class SyncCloudWatch:
         for namespace, group in by_namespace.items():
             calls += self.put_metric_data(namespace, group)
         return calls
-
-    def close(self) -> None:
-        """Close the clients, when this object created them."""
-        if self._owned:
-            self._clients.close()
-
-    def __enter__(self) -> SyncCloudWatch:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from verifiedfan._primitives import sleep
@@ -32,7 +31,7 @@ from verifiedfan.aws._ddb_core import (
 from verifiedfan.aws._errors import AwsBatchError, AwsError, AwsThrottledError, AwsValidationError
 from verifiedfan.aws._limits import DYNAMODB_READ, DYNAMODB_WRITE
 from verifiedfan.aws._s3_core import translating
-from verifiedfan.aws._sync.clients import SyncAwsClients
+from verifiedfan.aws._sync.clients import SyncAwsClients, SyncAwsService
 
 if TYPE_CHECKING:
     from verifiedfan.aws._settings import AwsSettings
@@ -42,7 +41,7 @@ __all__ = ["SyncDynamoDB"]
 logger = logging.getLogger("verifiedfan.aws.dynamodb")
 
 
-class SyncDynamoDB:
+class SyncDynamoDB(SyncAwsService):
     """One table, in plain Python values: numbers come back as ``int`` or ``Decimal``, never a float.
 
     Items, keys and expression values are converted (and checked: a NaN, an empty set, an unknown
@@ -67,8 +66,7 @@ class SyncDynamoDB:
         rand: Callable[[], float] = random.random,
     ) -> None:
         self.table_name = check_table(table_name)
-        self._owned = clients is None
-        self._clients = clients if clients is not None else SyncAwsClients(settings)
+        super().__init__(clients=clients, settings=settings)
         self._concurrency = concurrency or self._clients.batch_concurrency
         check_budget(max_attempts, backoff_base, backoff_cap)
         self._max_attempts = max_attempts
@@ -405,19 +403,3 @@ class SyncDynamoDB:
             {"DeleteRequest": {"Key": serialize_item(key, f"keys[{i}]")}} for i, key in enumerate(keys)
         ]
         return self._write(requests, "DeleteRequest")
-
-    def close(self) -> None:
-        """Close the clients, when this object created them."""
-        if self._owned:
-            self._clients.close()
-
-    def __enter__(self) -> SyncDynamoDB:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from verifiedfan.aws._lambda_core import (
@@ -18,7 +17,7 @@ from verifiedfan.aws._lambda_core import (
     invoke_result,
 )
 from verifiedfan.aws._s3_core import translating
-from verifiedfan.aws._sync.clients import SyncAwsClients
+from verifiedfan.aws._sync.clients import SyncAwsClients, SyncAwsService
 
 if TYPE_CHECKING:
     from verifiedfan.aws._settings import AwsSettings
@@ -28,7 +27,7 @@ __all__ = ["SyncLambda"]
 logger = logging.getLogger("verifiedfan.aws.lambda")
 
 
-class SyncLambda:
+class SyncLambda(SyncAwsService):
     """Invoke Lambda functions, on aiobotocore.
 
     ``invoke`` returns an :class:`InvokeResult` with the function's return value parsed from JSON.
@@ -43,8 +42,7 @@ class SyncLambda:
     """
 
     def __init__(self, *, clients: SyncAwsClients | None = None, settings: AwsSettings | None = None) -> None:
-        self._owned = clients is None
-        self._clients = clients if clients is not None else SyncAwsClients(settings)
+        super().__init__(clients=clients, settings=settings)
 
     @classmethod
     def from_settings(cls, settings: AwsSettings, **kwargs: Any) -> SyncLambda:
@@ -89,19 +87,3 @@ class SyncLambda:
         result = invoke_result(function_name, answer, raw)
         logger.debug("invoked %s (%s): status %s", function_name, invocation_type, result.status_code)
         return result
-
-    def close(self) -> None:
-        """Close the clients, when this object created them."""
-        if self._owned:
-            self._clients.close()
-
-    def __enter__(self) -> SyncLambda:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

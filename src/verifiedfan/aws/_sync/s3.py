@@ -8,7 +8,6 @@ import logging
 import mimetypes
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from verifiedfan.aws._errors import AwsError, AwsValidationError
@@ -37,7 +36,7 @@ from verifiedfan.aws._s3_core import (
     translating,
     upload_args,
 )
-from verifiedfan.aws._sync.clients import SyncAwsClients
+from verifiedfan.aws._sync.clients import SyncAwsClients, SyncAwsService
 
 if TYPE_CHECKING:
     from verifiedfan.aws._settings import AwsSettings
@@ -49,7 +48,7 @@ logger = logging.getLogger("verifiedfan.aws.s3")
 DEFAULT_PART_SIZE = 8 * 1024 * 1024
 
 
-class SyncS3:
+class SyncS3(SyncAwsService):
     """The objects of one bucket, on aiobotocore.
 
     Keys are checked before any I/O (non-empty, at most 1,024 bytes): a bad one raises
@@ -67,8 +66,7 @@ class SyncS3:
         part_size: int = DEFAULT_PART_SIZE,
     ) -> None:
         self.bucket = check_bucket(bucket)
-        self._owned = clients is None
-        self._clients = clients if clients is not None else SyncAwsClients(settings)
+        super().__init__(clients=clients, settings=settings)
         self._part_size = check_part_size(part_size)
 
     @classmethod
@@ -372,19 +370,3 @@ class SyncS3:
             failed.extend(errors)
             deleted.extend(key for key in chunk if key not in refused)
         return DeleteResult(deleted=tuple(deleted), failed=tuple(failed))
-
-    def close(self) -> None:
-        """Close the clients, when this object created them."""
-        if self._owned:
-            self._clients.close()
-
-    def __enter__(self) -> SyncS3:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -7,13 +7,12 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from verifiedfan._primitives import Flights
 from verifiedfan.aws._errors import AwsError, AwsValidationError
 from verifiedfan.aws._s3_core import translating
-from verifiedfan.aws._sync.clients import SyncAwsClients
+from verifiedfan.aws._sync.clients import SyncAwsClients, SyncAwsService
 
 if TYPE_CHECKING:
     from verifiedfan.aws._settings import AwsSettings
@@ -21,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["SyncSecretsManager"]
 
 
-class SyncSecretsManager:
+class SyncSecretsManager(SyncAwsService):
     """The value of one secret, read at most once per ``ttl`` seconds (per version asked for).
 
     Concurrent readers of an expired value share one ``GetSecretValue`` call. ``ttl=0`` reads on
@@ -43,8 +42,7 @@ class SyncSecretsManager:
             raise AwsValidationError("ttl must not be negative")
         self.secret_id = secret_id
         self.ttl = ttl
-        self._owned = clients is None
-        self._clients = clients if clients is not None else SyncAwsClients(settings)
+        super().__init__(clients=clients, settings=settings)
         self._clock = clock
         self._cache: dict[str, tuple[float, str | bytes]] = {}
         self._flights = Flights()
@@ -102,19 +100,3 @@ class SyncSecretsManager:
         if not isinstance(value, dict):
             raise AwsError(f"secret {self.secret_id!r} is not a JSON object", service="secretsmanager")
         return value
-
-    def close(self) -> None:
-        """Close the clients, when this object created them."""
-        if self._owned:
-            self._clients.close()
-
-    def __enter__(self) -> SyncSecretsManager:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

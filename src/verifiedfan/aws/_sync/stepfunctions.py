@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import time
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from verifiedfan.aws._errors import AwsTimeoutError
@@ -23,7 +22,7 @@ from verifiedfan.aws._sfn_core import (
     execution,
     sfn_translating,
 )
-from verifiedfan.aws._sync.clients import SyncAwsClients
+from verifiedfan.aws._sync.clients import SyncAwsClients, SyncAwsService
 
 if TYPE_CHECKING:
     from verifiedfan.aws._settings import AwsSettings
@@ -33,7 +32,7 @@ __all__ = ["SyncStepFunctions"]
 logger = logging.getLogger("verifiedfan.aws.stepfunctions")
 
 
-class SyncStepFunctions:
+class SyncStepFunctions(SyncAwsService):
     """Step Functions executions and callback tasks (``.waitForTaskToken``), on aiobotocore.
 
     ``input``/``output`` are any JSON-serialisable value (sent as strict JSON, at most 256 KiB);
@@ -43,8 +42,7 @@ class SyncStepFunctions:
     """
 
     def __init__(self, *, clients: SyncAwsClients | None = None, settings: AwsSettings | None = None) -> None:
-        self._owned = clients is None
-        self._clients = clients if clients is not None else SyncAwsClients(settings)
+        super().__init__(clients=clients, settings=settings)
 
     @classmethod
     def from_settings(cls, settings: AwsSettings, **kwargs: Any) -> SyncStepFunctions:
@@ -134,19 +132,3 @@ class SyncStepFunctions:
         sfn = self._sfn()
         with sfn_translating("SendTaskHeartbeat"):
             sfn.send_task_heartbeat(taskToken=task_token)
-
-    def close(self) -> None:
-        """Close the clients, when this object created them."""
-        if self._owned:
-            self._clients.close()
-
-    def __enter__(self) -> SyncStepFunctions:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
