@@ -29,6 +29,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "trace": ("verifiedfan.cli._trace", "List and show traces held by the local OTLP receiver, as trees."),
     "schema": ("verifiedfan.cli._schema", "Register, check and list schemas in the schema registry."),
     "sandbox": ("verifiedfan.cli._sandbox", "Run the Spotify and Apple Music sandbox APIs locally."),
+    "tm": (
+        "verifiedfan.cli._tm",
+        "Ticketmaster users, activity, events (--sandbox or VF_TM_*) and presale codes.",
+    ),
     "demo": ("verifiedfan.cli._demo", "Workflow 1 end to end: verify sandbox fans, cache, publish, consume."),
 }
 
