@@ -62,6 +62,7 @@ from verifiedfan.kafka._models import (
 from verifiedfan.kafka._partition import java_partition, murmur2
 from verifiedfan.kafka._producer import Kafka
 from verifiedfan.kafka._registry import Compatibility, RegisteredSchema, SchemaRegistryClient, schema_text
+from verifiedfan.kafka._validate import validate_record
 
 __all__ = [
     "DLQ_HEADERS",
@@ -118,5 +119,6 @@ __all__ = [
     "schema_text",
     "tracing_enabled",
     "unpack_wire",
+    "validate_record",
     "validate_topic_name",
 ]

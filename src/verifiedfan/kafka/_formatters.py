@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from verifiedfan._optional import require
-from verifiedfan.kafka._avro_issues import explain, range_issues, summary, unknown_issues
+from verifiedfan.kafka._avro_issues import summary
 from verifiedfan.kafka._errors import (
     FieldIssue,
     InvalidSchemaError,
@@ -27,9 +27,9 @@ from verifiedfan.kafka._errors import (
     RegistryUnavailableError,
     SchemaValidationError,
 )
-from verifiedfan.kafka._fastcheck import Check, UnknownFields, compile_check, compile_unknown_fields
-from verifiedfan.kafka._logical import RangeCheck, compile_range_check, has_ranged_logical, range_safe
+from verifiedfan.kafka._logical import has_ranged_logical, range_safe
 from verifiedfan.kafka._registry import SchemaRegistryClient
+from verifiedfan.kafka._validate import CompiledSchema
 
 __all__ = [
     "AvroFormatter",
@@ -194,15 +194,10 @@ class AvroFormatter:
         self._latest: dict[str, _Latest] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._writers: dict[int, Any] = {}
-        self._checks: dict[int, Check] = {}
-        self._unknown: dict[int, UnknownFields] = {}
-        self._ranges: dict[int, RangeCheck | None] = {}
+        self._compiled: dict[int, CompiledSchema] = {}
         self._safe: dict[int, tuple[Any, Any]] = {}
         self._reader = None if reader_schema is None else parse_avro_schema(reader_schema)
         self._fastavro = require("fastavro", "kafka")
-        validation = require("fastavro.validation", "kafka")
-        self._validate = validation.validate
-        self._validation_error: type[Exception] = validation.ValidationError
 
     def subject_for(self, topic: str) -> str:
         return self.subject or f"{topic}-value"
@@ -241,43 +236,23 @@ class AvroFormatter:
     async def encode_many(self, values: Sequence[Any], *, topic: str) -> EncodedBatch:
         schema_id, parsed = await self.latest(topic)
         header = _HEADER.pack(_MAGIC, schema_id)
-        writer = self._fastavro.schemaless_writer
-        validate = self._validate
-        fast_check = self._checks.get(schema_id) or self._checks.setdefault(schema_id, compile_check(parsed))
-        unknown = None
-        if not self.allow_unknown_fields:
-            unknown = self._unknown.get(schema_id) or self._unknown.setdefault(
-                schema_id, compile_unknown_fields(parsed)
-            )
-        if schema_id not in self._ranges:
-            self._ranges[schema_id] = compile_range_check(parsed)
-        ranges = self._ranges[schema_id]
+        compiled = self._compiled.get(schema_id) or self._compiled.setdefault(
+            schema_id, CompiledSchema(parsed)
+        )
+        allow_unknown = self.allow_unknown_fields
         payloads: list[bytes] = []
         errors: list[FieldIssue] = []
         for index, value in enumerate(values):
             buf = io.BytesIO()
             buf.write(header)
-            if not fast_check(value) and not validate(value, parsed, raise_errors=False):
-                errors.extend(self._explain(index, value, parsed))
-                continue
-            if unknown is not None and (extra := unknown(value, "")):
-                errors.extend(unknown_issues(index, extra))
-                continue
-            if ranges is not None and (outside := ranges(value, "")):
-                errors.extend(range_issues(index, outside))
-                continue
-            try:
-                writer(buf, parsed, value)
-            except (TypeError, ValueError, AttributeError, KeyError):
-                errors.extend(self._explain(index, value, parsed))
-                continue
-            payloads.append(buf.getvalue())
+            issues = compiled.write(index, value, buf, allow_unknown_fields=allow_unknown)
+            if issues:
+                errors.extend(issues)
+            else:
+                payloads.append(buf.getvalue())
         if errors:
             raise SchemaValidationError(summary(errors, f"schema id {schema_id}"), errors=errors)
         return EncodedBatch(payloads, schema_id)
-
-    def _explain(self, index: int, value: Any, parsed: Any) -> list[FieldIssue]:
-        return explain(self._validate, self._validation_error, index, value, parsed)
 
     async def writer_schema(self, schema_id: int) -> Any:
         parsed = self._writers.get(schema_id)
