@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from pydantic import SecretStr
 
 from verifiedfan.errors import ConfigurationError
+from verifiedfan.http._config import RetryPolicy as HttpRetryPolicy
 from verifiedfan.kafka._headers import Headers, HeadersInput
 from verifiedfan.settings import VFSettings
 
@@ -114,23 +115,25 @@ SslProvider = Callable[[], Awaitable[SslConfig]]
 """An async function returning the TLS settings; called once, on first connect, then cached."""
 
 
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """Retries of schema-registry calls: ``retries`` more attempts after the first, waiting
-    ``backoff * factor**n`` seconds (capped at ``max_backoff``) in between."""
+def _no_jitter() -> float:
+    return 1.0
 
-    retries: int = 3
-    backoff: float = 0.25
-    factor: float = 3.0
-    max_backoff: float = 2.0
 
-    def __post_init__(self) -> None:
-        if self.retries < 0 or self.backoff < 0 or self.factor < 1 or self.max_backoff < 0:
-            raise ConfigurationError(f"invalid retry policy {self!r}")
+@dataclass(frozen=True, kw_only=True)
+class RegistryRetryPolicy(HttpRetryPolicy):
+    """The library's one :class:`~verifiedfan.http.RetryPolicy` with the schema registry's defaults:
+    3 retries after the first attempt, waiting 0.25 s, 0.75 s, then 2 s (no jitter, so the schedule is
+    exactly the one the registry's callers were promised). Any ``RetryPolicy`` works too."""
 
-    def delay(self, attempt: int) -> float:
-        """Seconds to wait before retry number ``attempt`` (0-based)."""
-        return float(min(self.max_backoff, self.backoff * self.factor**attempt))
+    backoff_initial: float = 0.25
+    backoff_multiplier: float = 3.0
+    backoff_max: float = 2.0
+    jitter: Callable[[], float] = field(default=_no_jitter, repr=False, compare=False)
+
+
+RetryPolicy = RegistryRetryPolicy
+"""The former name of :class:`RegistryRetryPolicy` (its ``retries``/``backoff``/``factor``/``max_backoff``
+fields are now ``max_retries``/``backoff_initial``/``backoff_multiplier``/``backoff_max``)."""
 
 
 class KafkaSettings(VFSettings):

@@ -12,6 +12,7 @@ httpx transport (tests pass the in-memory fake registry of :mod:`verifiedfan.tes
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -96,20 +97,11 @@ def _not_confluent(error: HTTPStatusError, message: str) -> VFError:
 
 
 def _retry_policy(
-    retry: RetryPolicy | HttpRetryPolicy | None, sleep: Callable[[float], Awaitable[None]]
+    retry: HttpRetryPolicy | None, sleep: Callable[[float], Awaitable[None]]
 ) -> HttpRetryPolicy:
-    """The HTTP core's policy for the Kafka ``RetryPolicy`` (same delays, no jitter)."""
-    if isinstance(retry, HttpRetryPolicy):
-        return retry
-    kafka = retry or RetryPolicy()
-    return HttpRetryPolicy(
-        max_retries=kafka.retries,
-        backoff_initial=kafka.backoff,
-        backoff_multiplier=kafka.factor,
-        backoff_max=kafka.max_backoff,
-        jitter=lambda: 1.0,
-        sleep=sleep,
-    )
+    """``retry`` (default: the registry's schedule), waiting with the client's ``sleep`` if one is given."""
+    policy = retry if retry is not None else RetryPolicy()
+    return policy if sleep is asyncio.sleep else dataclasses.replace(policy, sleep=sleep)
 
 
 class SchemaRegistryClient(ApiClient):
@@ -117,9 +109,10 @@ class SchemaRegistryClient(ApiClient):
 
     ``url`` is the API root (for Apicurio: ``http://host:port/apis/ccompat/v7``; a root without it
     raises :class:`RegistryUrlError` at the first call instead of a misleading
-    :class:`SchemaNotFoundError`). ``retry`` is a :class:`verifiedfan.kafka.RetryPolicy` (or the HTTP
-    core's policy); after the last retry the call raises :class:`RegistryUnavailableError`. Lookups
-    by id are cached forever (ids are immutable); nothing else is cached here.
+    :class:`SchemaNotFoundError`). ``retry`` is any :class:`verifiedfan.http.RetryPolicy` (default
+    :class:`verifiedfan.kafka.RegistryRetryPolicy`); after the last retry the call raises
+    :class:`RegistryUnavailableError`. Lookups by id are cached forever (ids are immutable); nothing
+    else is cached here.
     """
 
     service_name = "schema_registry"
@@ -141,7 +134,7 @@ class SchemaRegistryClient(ApiClient):
         self,
         *,
         url: str,
-        retry: RetryPolicy | HttpRetryPolicy | None = None,
+        retry: HttpRetryPolicy | None = None,
         timeout: float = 10.0,
         http: HttpClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,

@@ -90,7 +90,9 @@ class FakeBackend(Backend):
     def unreachable_registry_kafka(self, topic: str) -> Kafka:
         down = FakeSchemaRegistry()
         down.available = False
-        return self.kafka(topic, registry=down.client(retry=RetryPolicy(retries=3, backoff=0.001)))
+        return self.kafka(
+            topic, registry=down.client(retry=RetryPolicy(max_retries=3, backoff_initial=0.001))
+        )
 
     def new_topic(self, partitions: int = 1) -> str:
         topic = self.unique()
@@ -121,7 +123,7 @@ class RealBackend(Backend):
         return self.kafka(
             topic,
             registry_url="http://127.0.0.1:9/apis/ccompat/v7",
-            retry=RetryPolicy(retries=3, backoff=0.01),
+            retry=RetryPolicy(max_retries=3, backoff_initial=0.01),
         )
 
     def new_topic(self, partitions: int = 1) -> str:

@@ -96,7 +96,7 @@ async def test_the_latest_schema_is_cached_until_the_ttl(registry: FakeSchemaReg
 async def test_a_stale_schema_is_kept_when_the_registry_is_down(registry: FakeSchemaRegistry) -> None:
     clock = Clock()
     formatter = await avro(registry, cache_ttl=60.0, clock=clock)
-    formatter.registry.retry = RetryPolicy(retries=0)
+    formatter.registry.retry = RetryPolicy(max_retries=0)
     await formatter.encode_many([event()], topic="t")
     registry.available = False
     clock.now = 61.0
@@ -105,7 +105,7 @@ async def test_a_stale_schema_is_kept_when_the_registry_is_down(registry: FakeSc
 
 async def test_without_a_cached_schema_a_registry_outage_is_an_error(registry: FakeSchemaRegistry) -> None:
     formatter = await avro(registry)
-    formatter.registry.retry = RetryPolicy(retries=0)
+    formatter.registry.retry = RetryPolicy(max_retries=0)
     registry.available = False
     with pytest.raises(RegistryUnavailableError):
         await formatter.encode_many([event()], topic="t")

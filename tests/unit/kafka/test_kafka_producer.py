@@ -88,7 +88,7 @@ async def test_an_unknown_topic_is_refused_before_sending(registry: FakeSchemaRe
 
 async def test_registry_down_sends_nothing(broker: FakeBroker, registry: FakeSchemaRegistry) -> None:
     registry.available = False
-    client = registry.client(retry=RetryPolicy(retries=0))
+    client = registry.client(retry=RetryPolicy(max_retries=0))
     async with Kafka(brokers="x:1", topic=TOPIC, registry=client, producer_factory=broker.producer) as kafka:
         with pytest.raises(RegistryUnavailableError):
             await kafka.send_messages([{"value": event()}])

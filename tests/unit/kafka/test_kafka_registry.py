@@ -4,6 +4,7 @@ import httpx
 import pytest
 
 from verifiedfan.errors import NetworkError
+from verifiedfan.http import RetryPolicy as HttpRetryPolicy
 from verifiedfan.kafka import (
     InvalidSchemaError,
     RegistryUnavailableError,
@@ -142,7 +143,7 @@ async def test_server_errors_are_retried_then_reported(registry: FakeSchemaRegis
     client = SchemaRegistryClient(
         url="http://fake-registry.invalid/apis/ccompat/v7",
         transport=registry.transport(),
-        retry=RetryPolicy(retries=1, backoff=0.1),
+        retry=RetryPolicy(max_retries=1, backoff_initial=0.1),
         sleep=sleeps,
     )
     with pytest.raises(RegistryUnavailableError, match="503"):
@@ -156,9 +157,11 @@ async def test_client_errors_are_not_retried(registry: FakeSchemaRegistry) -> No
     assert registry.requests == 1
 
 
-def test_retry_policy_delays_grow_and_are_capped() -> None:
-    policy = RetryPolicy(retries=5, backoff=0.25, factor=3, max_backoff=2.0)
-    assert [policy.delay(n) for n in range(4)] == [0.25, 0.75, 2.0, 2.0]
+def test_the_registry_policy_is_the_librarys_one_with_the_registrys_schedule() -> None:
+    policy = RetryPolicy(max_retries=5)
+    assert isinstance(policy, HttpRetryPolicy)
+    assert [policy.backoff(n) for n in range(1, 5)] == [0.25, 0.75, 2.0, 2.0]  # no jitter
+    assert RetryPolicy().max_retries == 3
 
 
 async def test_a_client_closed_and_used_again_reconnects(
