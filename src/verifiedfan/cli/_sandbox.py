@@ -1,4 +1,5 @@
-"""``vf sandbox``: run the Spotify and Apple Music sandboxes for manual use.
+"""``vf sandbox``: run the Spotify and Apple Music sandboxes (``up``) or the Ticketmaster ones
+(``tm``: accounts, discovery, orders/users/wallet, SMS) for manual use.
 
 ``vf sandbox up`` starts both servers (127.0.0.1), prints their URLs, the sandbox client id/secret
 and Apple developer key ids, and tokens for the users asked with ``--token``; it serves until Ctrl-C
@@ -138,3 +139,75 @@ def _serve(duration: float | None) -> None:
             time.sleep(0.2 if deadline is None else max(0.0, min(0.2, deadline - time.monotonic())))
     except KeyboardInterrupt:
         typer.echo("stopping the sandboxes", err=True)
+
+
+@app.command("tm")
+def tm(
+    seed: Annotated[int, typer.Option(help="Seed of the sandboxes.")] = 7,
+    latency: Annotated[float, typer.Option(help="Seconds added to every API answer.")] = 0.0,
+    error_rate: Annotated[float, typer.Option(help="Fraction of API requests answered 503.")] = 0.0,
+    rate_limit: Annotated[
+        int, typer.Option(help="Requests per app per rolling --rate-limit-window (0: no limit).")
+    ] = 0,
+    rate_limit_window: Annotated[float, typer.Option(help="The rate limit's window, in seconds.")] = 1.0,
+    duration: Annotated[float | None, typer.Option(help="Serve this many seconds, then stop.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Start the Ticketmaster sandboxes (accounts, discovery, orders/users/wallet, SMS) and serve."""
+    from verifiedfan.testing.sandbox import (
+        TmAccountsApp,
+        TmAccountsSandbox,
+        TmCommerceSandbox,
+        TmDiscoveryApp,
+        TmDiscoverySandbox,
+        TmSmsApp,
+        TmSmsSandbox,
+    )
+
+    faults = Faults(
+        latency=latency, error_rate=error_rate, rate_limit=rate_limit, rate_limit_window=rate_limit_window
+    )
+    with (
+        TmAccountsSandbox(seed=seed, faults=faults) as accounts,
+        TmDiscoverySandbox(seed=seed, faults=faults) as discovery,
+        TmCommerceSandbox(seed=seed, faults=faults) as commerce,
+        TmSmsSandbox(seed=seed, faults=faults) as sms,
+    ):
+        info: dict[str, Any] = {
+            "accounts": {
+                "region_urls": accounts.region_urls,
+                "auum_client_id": TmAccountsApp.client_id,
+                "auum_client_secret": TmAccountsApp.client_secret,
+                "acoe_client_id": TmAccountsApp.acoe_client_id,
+                "arai_username": TmAccountsApp.arai_username,
+                "arai_password": TmAccountsApp.arai_password,
+            },
+            "commerce": {"region_urls": commerce.region_urls},
+            "discovery": {"base_url": discovery.base_url, "api_key": TmDiscoveryApp.api_key},
+            "sms": {
+                "base_url": sms.url,
+                "client_id": TmSmsApp.client_id,
+                "client_secret": TmSmsApp.client_secret,
+            },
+        }
+        if as_json:
+            print_json(info)
+        else:
+            auum = f"{TmAccountsApp.client_id} / {TmAccountsApp.client_secret}"
+            arai = f"{TmAccountsApp.arai_username} / {TmAccountsApp.arai_password}"
+            rows = [
+                {"what": "accounts (AUUM/ACOE/ARAI) us", "value": accounts.region_urls["us"]},
+                {"what": "orders/users/wallet us", "value": commerce.region_urls["us"]},
+                {"what": "discovery base url", "value": discovery.base_url},
+                {"what": "discovery api key", "value": TmDiscoveryApp.api_key},
+                {"what": "sms base url", "value": sms.url},
+                {"what": "AUUM client id / secret", "value": auum},
+                {"what": "ACOE client id", "value": TmAccountsApp.acoe_client_id},
+                {"what": "ARAI user / password", "value": arai},
+                {
+                    "what": "SMS client id / secret",
+                    "value": f"{TmSmsApp.client_id} / {TmSmsApp.client_secret}",
+                },
+            ]
+            emit("Ticketmaster sandboxes (Ctrl-C to stop; /eu and /apac beside /us)", rows, as_json=False)
+        _serve(duration)

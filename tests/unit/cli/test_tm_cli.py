@@ -86,3 +86,16 @@ def test_a_configured_environment_is_read_from_vf_tm_accounts(monkeypatch: pytes
         assert sandbox.region_counts() == {"us": 0, "eu": 0, "apac": 2}  # the token, then the profile
         assert sandbox.journal()[0].headers["x-integrator-id"] == "from-env"
         assert TmAccountsApp.client_secret not in result.output
+
+
+def test_vf_sandbox_tm_starts_every_tm_sandbox_and_prints_how_to_reach_them() -> None:
+    from verifiedfan.cli._sandbox import app as sandbox_app
+
+    result = runner.invoke(sandbox_app, ["tm", "--duration", "0", "--json"])
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.stdout)
+    assert sorted(info) == ["accounts", "commerce", "discovery", "sms"]
+    assert sorted(info["accounts"]["region_urls"]) == ["apac", "eu", "us"]
+    assert info["accounts"]["region_urls"]["eu"].startswith("http://127.0.0.1:")
+    assert info["discovery"]["base_url"].endswith("/discovery/v2")
+    assert info["sms"]["client_id"] == "vf-sms-client"
