@@ -7,7 +7,7 @@ and Apple developer key ids, and tokens for the users asked with ``--token``; it
 configured with it. Fault knobs (``--latency``, ``--error-rate``, ``--rate-limit`` per app and window,
 ``--reset-rate``...) apply from the start and can change later over HTTP (``POST /_sandbox/faults``).
 ``vf sandbox users`` lists the seeded edge-case users. ``vf sandbox tm`` starts the Ticketmaster
-sandboxes (accounts in three regions, and Discovery) the same way.
+sandboxes (accounts in three regions, Discovery, orders/users/wallet and SMS) the same way.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import typer
 from verifiedfan.cli._output import emit, print_json
 from verifiedfan.testing.sandbox import (
     EDGE_CASE_USERS,
-    TM_SEED_USERS,
     AppleMusicSandbox,
     Faults,
     SpotifySandbox,
@@ -143,63 +142,6 @@ def up(
         _serve(duration)
 
 
-@app.command("tm")
-def tm(
-    seed: Annotated[int, typer.Option(help="Seed of the sandboxes.")] = 7,
-    latency: Annotated[float, typer.Option(help="Seconds added to every API answer.")] = 0.0,
-    error_rate: Annotated[float, typer.Option(help="Fraction of API requests answered 503.")] = 0.0,
-    rate_limit: Annotated[
-        int, typer.Option(help="Requests per key per rolling --rate-limit-window (0: no limit).")
-    ] = 0,
-    rate_limit_window: Annotated[float, typer.Option(help="The rate limit's window, in seconds.")] = 1.0,
-    quota: Annotated[int, typer.Option(help="Discovery requests per key before 429 (0: none).")] = 0,
-    duration: Annotated[float | None, typer.Option(help="Serve this many seconds, then stop.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
-    """Start the Ticketmaster accounts (AUUM, ACOE, ARAI per region) and Discovery sandboxes."""
-    faults = Faults(
-        latency=latency, error_rate=error_rate, rate_limit=rate_limit, rate_limit_window=rate_limit_window
-    )
-    with (
-        TmAccountsSandbox(seed=seed, faults=faults) as accounts,
-        TmDiscoverySandbox(seed=seed, faults=faults, quota=quota) as discovery,
-    ):
-        info: dict[str, Any] = {
-            "accounts": {
-                "region_urls": accounts.region_urls,
-                "auum_client_id": TmAccountsApp.client_id,
-                "auum_client_secret": TmAccountsApp.client_secret,
-                "acoe_client_id": TmAccountsApp.acoe_client_id,
-                "arai_username": TmAccountsApp.arai_username,
-                "arai_password": TmAccountsApp.arai_password,
-                "users": [profile["tmuo"] for _, profile in TM_SEED_USERS],
-            },
-            "discovery": {"base_url": discovery.base_url, "api_key": TmDiscoveryApp.api_key},
-        }
-        if as_json:
-            print_json(info)
-        else:
-            rows = [{"what": f"accounts {r} url", "value": u} for r, u in accounts.region_urls.items()]
-            rows += [
-                {
-                    "what": "AUUM client id / secret",
-                    "value": f"{TmAccountsApp.client_id} / {TmAccountsApp.client_secret}",
-                },
-                {"what": "ACOE client id", "value": TmAccountsApp.acoe_client_id},
-                {
-                    "what": "ARAI user / password",
-                    "value": f"{TmAccountsApp.arai_username} / {TmAccountsApp.arai_password}",
-                },
-                {"what": "seeded TMUOs", "value": ", ".join(info["accounts"]["users"])},
-                {
-                    "what": "discovery base url / api key",
-                    "value": f"{discovery.base_url} / {TmDiscoveryApp.api_key}",
-                },
-            ]
-            emit("Ticketmaster sandboxes (Ctrl-C to stop)", rows, as_json=False)
-        _serve(duration)
-
-
 def _serve(duration: float | None) -> None:
     deadline = None if duration is None else time.monotonic() + duration
     try:
@@ -223,11 +165,7 @@ def tm(
 ) -> None:
     """Start the Ticketmaster sandboxes (accounts, discovery, orders/users/wallet, SMS) and serve."""
     from verifiedfan.testing.sandbox import (
-        TmAccountsApp,
-        TmAccountsSandbox,
         TmCommerceSandbox,
-        TmDiscoveryApp,
-        TmDiscoverySandbox,
         TmSmsApp,
         TmSmsSandbox,
     )

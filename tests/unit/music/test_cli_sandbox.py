@@ -55,13 +55,3 @@ def test_up_refuses_a_bad_knob() -> None:
     assert "between 0 and 1" in str(result.exception)
     result = runner.invoke(app, ["up", "--duration", "0", "--rate-limit", "-1"])
     assert "rate_limit must be >= 0" in str(result.exception)
-
-
-def test_tm_serves_the_ticketmaster_sandboxes_for_the_clients() -> None:
-    result = runner.invoke(app, ["tm", "--json", "--duration", "0"])
-    assert result.exit_code == 0, result.output
-    info = json.loads(result.stdout)
-    assert sorted(info["accounts"]["region_urls"]) == ["apac", "eu", "us"]
-    assert info["accounts"]["users"][0] == "tmuo_us_100001"
-    assert info["discovery"]["base_url"].endswith("/discovery/v2")
-    assert info["discovery"]["api_key"] == "sandbox-discovery-key"
