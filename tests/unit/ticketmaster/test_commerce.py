@@ -177,3 +177,17 @@ def test_the_sync_twin_reads_the_accounts_settings(sandbox: TmCommerceSandbox) -
         assert len(client.get_orders("tmuo_us_100001")) == SEED_ORDER_COUNT
         assert client.get_order("ord-us_100001-0").status == "refunded"
     assert all(e.headers.get("x-integrator-id") == "verifiedfan" for e in sandbox.journal())
+
+
+async def test_an_expired_token_is_fetched_again_once_and_a_429_honoured(
+    sandbox: TmCommerceSandbox, users: TmUsers
+) -> None:
+    first = await users.get_user("tmuo_us_100001")
+    sandbox.expire_tokens()
+    sandbox.inject("429")
+    again = await users.get_user("tmuo_us_100001")
+    assert again == first
+    stats = sandbox.stats()
+    assert stats["client_credentials_grants"] == 2
+    assert stats["rate_limited"] == 1
+    assert stats["api_requests"] == 4  # first call; the 429, the 401 (expired), then the answer
