@@ -1,8 +1,10 @@
 """Metrics: CloudWatch Embedded Metric Format on stdout, Prometheus, and the ``timed`` wrappers.
 
 The successor of ``@verifiedfan/cloudwatch-stdout`` (``putMetric``, ``TimedAsyncFn``, ``TimedSdk``,
-``TimedRequest``) and ``@verifiedfan/prometheus``. One metric model (:class:`Metric`) is shared by
-every sink, including the CloudWatch API (:meth:`Metric.to_cloudwatch_datum`).
+``TimedRequest``) and ``@verifiedfan/prometheus``, and the legacy lib's ``Metrics``
+(:func:`parse_prometheus_text`, a typed reading of a ``/metrics`` body). One metric model
+(:class:`Metric`) is shared by every sink, including the CloudWatch API
+(:meth:`Metric.to_cloudwatch_datum`).
 """
 
 from verifiedfan.metrics._emf import EmfSink, render_documents
@@ -14,6 +16,12 @@ from verifiedfan.metrics._model import (
     MetricSink,
     Unit,
     validate_dimensions,
+)
+from verifiedfan.metrics._parse import (
+    PrometheusFamily,
+    PrometheusParseError,
+    PrometheusSample,
+    parse_prometheus_text,
 )
 from verifiedfan.metrics._prometheus import PrometheusSink, make_metric_name, metrics_asgi_app
 from verifiedfan.metrics._timed import (
@@ -33,12 +41,16 @@ __all__ = [
     "EmfSink",
     "Metric",
     "MetricSink",
+    "PrometheusFamily",
+    "PrometheusParseError",
+    "PrometheusSample",
     "PrometheusSink",
     "TimedHttpHook",
     "Unit",
     "get_default_sink",
     "make_metric_name",
     "metrics_asgi_app",
+    "parse_prometheus_text",
     "put_metric",
     "render_documents",
     "set_default_sink",
