@@ -80,7 +80,7 @@ async def test_decorator_on_async_function() -> None:
 
     assert inspect.iscoroutinefunction(publish)
     assert await publish("c1", claims={"permissions": ["PUBLISH"]}) == "ok"
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(PermissionDeniedError, match=r"missing permission\(s\): PUBLISH$"):
         await publish("c2", claims=EDITOR)
     assert calls == ["c1"]  # the refused call never ran
 
@@ -95,7 +95,7 @@ def test_decorator_with_claims_getter() -> None:
         return True
 
     assert invite(Request(EDITOR))
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(PermissionDeniedError, match=r"missing permission\(s\): INVITE$"):
         invite(Request({}))
 
 
@@ -104,12 +104,12 @@ def test_decorator_without_claims_denies() -> None:
     def edit() -> None:
         raise AssertionError("must not run")
 
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(PermissionDeniedError, match=r"missing permission\(s\): EDIT$"):
         edit()
 
 
 def test_decorator_needs_actions() -> None:
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ConfigurationError, match="needs at least one action"):
         requires_permissions()
 
 
@@ -119,7 +119,7 @@ def test_dependency_signature_and_behaviour() -> None:
     parameter = inspect.signature(dependency).parameters["claims"]
     assert parameter.default is marker
     assert dependency(EDITOR) is EDITOR
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(PermissionDeniedError, match=r"missing permission\(s\): EDIT$"):
         dependency({"permissions": ["INVITE"]})
 
 

@@ -58,5 +58,5 @@ def test_implements_both_protocols() -> None:
 
 
 def test_max_entries_must_be_positive() -> None:
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ConfigurationError, match="max_entries must be at least 1"):
         InMemoryReplayCache(max_entries=0)

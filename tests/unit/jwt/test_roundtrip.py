@@ -94,48 +94,49 @@ def test_reserved_claims_cannot_be_passed(rsa_keys: KeyPair, claim: str) -> None
 
 
 def test_unserializable_claims_give_validation_error(rsa_keys: KeyPair) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="claims are not JSON-serializable"):
         Signer(private_key=rsa_keys.private).make_token({"x": object()})
 
 
 @pytest.mark.parametrize(
-    "kwargs",
+    ("kwargs", "match"),
     [
-        {"algorithms": []},
-        {"algorithms": ["none"]},
-        {"algorithms": ["RS256", "HS256"]},
-        {"algorithms": ["ES256"]},  # an RSA key cannot verify ES256
-        {"issuer": ""},
-        {"audience": ["a", "b"]},
-        {"jwks_url": "http://127.0.0.1/jwks"},  # both sources
+        ({"algorithms": []}, "allow-list must not be empty"),
+        ({"algorithms": ["none"]}, r"unsupported algorithm\(s\) \['none'\]"),
+        ({"algorithms": ["RS256", "HS256"]}, "HMAC .* cannot be allowed together with public-key"),
+        # an RSA key cannot verify ES256
+        ({"algorithms": ["ES256"]}, r"\(RSAPublicKey\) cannot verify any of \['ES256'\]"),
+        ({"issuer": ""}, "issuer must be a non-empty string"),
+        ({"audience": ["a", "b"]}, "audience must be a non-empty string"),
+        ({"jwks_url": "http://127.0.0.1/jwks"}, "exactly one of public_keys or jwks_url"),  # both
     ],
 )
-def test_verifier_configuration_errors(rsa_keys: KeyPair, kwargs: dict[str, Any]) -> None:
-    with pytest.raises(ConfigurationError):
+def test_verifier_configuration_errors(rsa_keys: KeyPair, kwargs: dict[str, Any], match: str) -> None:
+    with pytest.raises(ConfigurationError, match=match):
         Verifier(public_keys=rsa_keys.public, **kwargs)
 
 
 def test_verifier_needs_a_key_source() -> None:
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ConfigurationError, match="exactly one of public_keys or jwks_url"):
         Verifier()
 
 
 @pytest.mark.parametrize(
-    ("key", "algorithm"),
+    ("key", "algorithm", "match"),
     [
-        (b"short", "HS256"),
-        (b"-----BEGIN PUBLIC KEY-----" + b"x" * 64, "HS256"),
-        (b"not a pem", "RS256"),
-        (b"x" * 64, "none"),
+        (b"short", "HS256", "HMAC secret must be at least 32 bytes"),
+        (b"-----BEGIN PUBLIC KEY-----" + b"x" * 64, "HS256", "must not be a PEM/SSH key"),
+        (b"not a pem", "RS256", "could not load the private key"),
+        (b"x" * 64, "none", r"unsupported algorithm\(s\) \['none'\]"),
     ],
 )
-def test_signer_configuration_errors(key: bytes, algorithm: str) -> None:
-    with pytest.raises(ConfigurationError):
+def test_signer_configuration_errors(key: bytes, algorithm: str, match: str) -> None:
+    with pytest.raises(ConfigurationError, match=match):
         Signer(private_key=key, algorithm=algorithm)
 
 
 def test_signer_refuses_ec_key_for_rs256(ec_keys: KeyPair) -> None:
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ConfigurationError, match="cannot sign RS256"):
         Signer(private_key=ec_keys.private, algorithm="RS256")
 
 
@@ -180,5 +181,5 @@ def test_settings_hs256_uses_the_secret_on_both_sides(hmac_secret: bytes) -> Non
 
 
 def test_signer_from_settings_needs_private_key() -> None:
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ConfigurationError, match="VF_JWT_PRIVATE_KEY is not set"):
         Signer.from_settings(JwtSettings())

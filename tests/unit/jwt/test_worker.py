@@ -104,7 +104,7 @@ def test_worker_not_in_allowed_list_is_denied(rsa_keys: KeyPair, other_rsa_keys:
 
 def test_per_call_allowed_workers(rsa_keys: KeyPair) -> None:
     verifier = WorkerTokenVerifier(trusted_workers={"campaign-worker": rsa_keys.public})
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(PermissionDeniedError, match="worker 'campaign-worker' is not allowed"):
         verifier.verify(minter(rsa_keys).token(), allowed_workers=["someone-else"])
 
 
@@ -112,7 +112,7 @@ def test_expired_worker_token_is_rejected(rsa_keys: KeyPair) -> None:
     clock = Clock()
     clock.now -= 3600
     verifier = WorkerTokenVerifier(trusted_workers={"campaign-worker": rsa_keys.public})
-    with pytest.raises(TokenExpiredError):
+    with pytest.raises(TokenExpiredError, match="token expired"):
         verifier.verify(minter(rsa_keys, clock=clock).token())
 
 
@@ -122,7 +122,7 @@ def test_replayed_token_is_refused(rsa_keys: KeyPair) -> None:
     )
     token = minter(rsa_keys).token()
     verifier.verify(token)
-    with pytest.raises(TokenReplayError):
+    with pytest.raises(TokenReplayError, match="token replayed"):
         verifier.verify(token)
 
 
@@ -134,7 +134,7 @@ async def test_replayed_token_is_refused_async(rsa_keys: KeyPair) -> None:
     token = m.token()
     assert (await verifier.averify(token)).worker_id == "campaign-worker"
     assert (await verifier.averify(m.token())).worker_id == "campaign-worker"
-    with pytest.raises(TokenReplayError):
+    with pytest.raises(TokenReplayError, match="token replayed"):
         await verifier.averify(token)
 
 
@@ -171,16 +171,16 @@ def test_worker_key_rotation_by_kid(rsa_keys: KeyPair, other_rsa_keys: KeyPair) 
 def test_garbage_is_invalid(rsa_keys: KeyPair) -> None:
     verifier = WorkerTokenVerifier(trusted_workers={"campaign-worker": rsa_keys.public})
     for bad in ("", "a.b.c", "x" * 10_000, "eyJhIjoxfQ.eyJhIjoxfQ.sig"):
-        with pytest.raises(InvalidTokenError):
+        with pytest.raises(InvalidTokenError, match=r"^invalid token: "):
             verifier.verify(bad)
 
 
 def test_configuration_errors(rsa_keys: KeyPair) -> None:
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ConfigurationError, match="trusted_workers is empty"):
         WorkerTokenVerifier(trusted_workers={})
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ConfigurationError, match="worker_id must be a non-empty string"):
         minter(rsa_keys, worker_id="")
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ConfigurationError, match="renew_before must be shorter than the token lifetime"):
         minter(rsa_keys, expires_in="1m", renew_before="2m")
 
 

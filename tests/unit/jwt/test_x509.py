@@ -42,7 +42,7 @@ def test_validity_helpers(rsa_keys: KeyPair) -> None:
     "data", [b"", "not a cert", b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----", 42]
 )
 def test_bad_input_is_validation_error(data: object) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="certificate"):
         read_certificate(data)  # type: ignore[arg-type]
 
 

@@ -89,40 +89,45 @@ def test_high_resolution_metrics_say_so() -> None:
 
 
 @pytest.mark.parametrize(
-    "dimensions",
+    ("dimensions", "match"),
     [
-        {f"d{i}": "v" for i in range(31)},
-        {"": "v"},
-        {":bad": "v"},
-        {"d": ""},
-        {"d": None},
-        {"d": {"nested": 1}},
-        {"d": "x" * 1025},
-        {"dé": "v"},
+        ({f"d{i}": "v" for i in range(31)}, "at most 30 dimensions are allowed, got 31"),
+        ({"": "v"}, "dimension name must be a non-empty string"),
+        ({":bad": "v"}, "dimension name may not start with ':'"),
+        ({"d": ""}, "dimension 'd' has an empty value"),
+        ({"d": None}, "dimension 'd' has a value that is not a string"),
+        ({"d": {"nested": 1}}, "dimension 'd' has a value that is not a string"),
+        ({"d": "x" * 1025}, "dimension 'd' value is longer than 1024 characters"),
+        ({"dé": "v"}, "dimension name must be ASCII"),
     ],
 )
-def test_invalid_dimensions_are_rejected_before_anything_is_written(dimensions: dict[str, Any]) -> None:
+def test_invalid_dimensions_are_rejected_before_anything_is_written(
+    dimensions: dict[str, Any], match: str
+) -> None:
     out = io.StringIO()
     sink = EmfSink(stream=out, auto_flush=True)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=match):
         put_metric("NS", "n", 1, dimensions=dimensions, sink=sink)
     assert out.getvalue() == ""
 
 
 @pytest.mark.parametrize(
-    "kwargs",
+    ("kwargs", "match"),
     [
-        {"namespace": "", "name": "n", "value": 1},
-        {"namespace": "NS", "name": "", "value": 1},
-        {"namespace": "NS", "name": "n", "value": float("nan")},
-        {"namespace": "NS", "name": "n", "value": "1"},
-        {"namespace": "NS", "name": "n", "value": True},
-        {"namespace": "NS", "name": "n", "value": 1, "unit": "Parsecs"},
-        {"namespace": "NS", "name": "n", "value": 1, "storage_resolution": 5},
+        ({"namespace": "", "name": "n", "value": 1}, "namespace must be a non-empty string"),
+        ({"namespace": "NS", "name": "", "value": 1}, "metric name must be a non-empty string"),
+        ({"namespace": "NS", "name": "n", "value": float("nan")}, "metric value must be finite"),
+        ({"namespace": "NS", "name": "n", "value": "1"}, "metric value must be a number"),
+        ({"namespace": "NS", "name": "n", "value": True}, "metric value must be a number"),
+        ({"namespace": "NS", "name": "n", "value": 1, "unit": "Parsecs"}, "unknown CloudWatch unit"),
+        (
+            {"namespace": "NS", "name": "n", "value": 1, "storage_resolution": 5},
+            r"storage_resolution must be 1 \(high resolution\) or 60",
+        ),
     ],
 )
-def test_invalid_metrics_are_rejected(kwargs: dict[str, Any]) -> None:
-    with pytest.raises(ValidationError):
+def test_invalid_metrics_are_rejected(kwargs: dict[str, Any], match: str) -> None:
+    with pytest.raises(ValidationError, match=match):
         Metric(**kwargs)
 
 

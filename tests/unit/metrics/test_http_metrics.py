@@ -30,7 +30,7 @@ async def test_each_http_call_reports_one_duration_metric() -> None:
             service_name="spotify", base_url=server.url, hooks=[hook], retry=RetryPolicy(sleep=no_sleep)
         ) as http:
             await http.get("/v1/me", route="/v1/me")
-            with pytest.raises(ServerError):
+            with pytest.raises(ServerError, match="returned 500"):
                 await http.get("/boom", route="/boom")
     ok, failed = sink.metrics
     assert (ok.namespace, ok.name, ok.unit) == ("VerifiedFan", "HttpRequest", Unit.MILLISECONDS)

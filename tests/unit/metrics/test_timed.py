@@ -55,7 +55,7 @@ async def test_async_failure_emits_error_tagged_metric_and_reraises() -> None:
         await asyncio.sleep(0)
         raise KeyError("boom")
 
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="boom"):
         await fetch()
     [m] = sink.metrics
     assert m.value == 0.5
@@ -77,7 +77,7 @@ def test_dimension_resolvers_read_the_call() -> None:
 
 
 def test_invalid_static_dimensions_fail_at_decoration_time() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="dimension name must be a non-empty string"):
         timed("VF", "x", dimensions={"": "v"})
 
 
@@ -113,7 +113,7 @@ def test_timed_client_with_shared_metric_name_uses_method_dimension() -> None:
 
 
 def test_timed_client_rejects_unknown_method() -> None:
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ConfigurationError, match="no method 'nope' to time"):
         timed_client(object(), ["nope"], namespace="VF")
 
 

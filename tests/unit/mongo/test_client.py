@@ -103,7 +103,7 @@ async def test_after_close_operations_raise_not_connected() -> None:
     await mongo.collection("users").count()
     await mongo.close()
     assert FakeClient.instances[0].closed
-    with pytest.raises(MongoNotConnectedError) as info:
+    with pytest.raises(MongoNotConnectedError, match="client is closed") as info:
         await mongo.collection("users").count()
     assert isinstance(info.value, NotConnectedError)
 
@@ -119,7 +119,7 @@ class UnreachableClient(FakeClient):
 
 async def test_ensure_connected_to_an_unreachable_server_raises_not_connected() -> None:
     mongo = Mongo(hosts="h", db_name="db", client_factory=UnreachableClient)  # type: ignore[arg-type]
-    with pytest.raises(MongoNotConnectedError) as info:
+    with pytest.raises(MongoNotConnectedError, match="mongo is not reachable") as info:
         await mongo.ensure_connected()
     assert isinstance(info.value.__cause__, px.ServerSelectionTimeoutError)
 

@@ -76,5 +76,5 @@ async def test_namespace_prefixes_every_key(flavour: str) -> None:
 async def test_a_stored_value_that_is_not_json_gives_a_typed_error(h: Harness) -> None:
     assert h.replica is not None
     h.replica.data["k"] = b"not json"
-    with pytest.raises(CacheDecodeError):
+    with pytest.raises(CacheDecodeError, match="value of key 'k' is not JSON"):
         await h.call("get", "k")

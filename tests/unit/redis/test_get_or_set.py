@@ -129,7 +129,7 @@ async def test_calls_after_close_raise_not_connected(h: Harness) -> None:
     h.client.on("end", ended.append)
     await h.call(close)
     await h.call(close)  # idempotent
-    with pytest.raises(CacheClosedError) as info:
+    with pytest.raises(CacheClosedError, match="client is closed") as info:
         await h.call("get", "k")
     assert isinstance(info.value, NotConnectedError)
     assert len(ended) == 2

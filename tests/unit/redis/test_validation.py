@@ -15,7 +15,7 @@ from verifiedfan.redis import CacheError, CacheValidationError
 
 @pytest.mark.parametrize("ttl", [0, -1, math.nan, math.inf, True, "60", None, 0.0001])
 async def test_non_positive_or_invalid_ttl_is_rejected_before_sending(h: Harness, ttl: Any) -> None:
-    with pytest.raises(CacheValidationError):
+    with pytest.raises(CacheValidationError, match=r"^ttl must be "):
         await h.call("set", "k", 1, ttl=ttl)
     assert h.primary.calls == []
 
@@ -28,7 +28,7 @@ async def test_empty_key_is_rejected_before_sending(h: Harness) -> None:
 
 
 async def test_non_string_key_is_rejected(h: Harness) -> None:
-    with pytest.raises(CacheValidationError):
+    with pytest.raises(CacheValidationError, match="cache key must be a str, got int"):
         await h.call("set", 42, 1, ttl=1)
 
 
@@ -40,19 +40,19 @@ async def test_value_not_json_serializable_is_rejected_before_sending(h: Harness
 
 
 async def test_validation_error_is_in_both_families(h: Harness) -> None:
-    with pytest.raises(CacheValidationError) as info:
+    with pytest.raises(CacheValidationError, match="ttl must be positive, got 0") as info:
         await h.call("set", "k", 1, ttl=0)
     assert isinstance(info.value, ValidationError)
     assert isinstance(info.value, CacheError)
 
 
 async def test_delete_without_keys_is_rejected(h: Harness) -> None:
-    with pytest.raises(CacheValidationError):
+    with pytest.raises(CacheValidationError, match=r"delete\(\) needs at least one key"):
         await h.call("delete")
 
 
 async def test_mget_rejects_a_single_string(h: Harness) -> None:
-    with pytest.raises(CacheValidationError):
+    with pytest.raises(CacheValidationError, match="not a single str"):
         await h.call("mget", "abc")
 
 
@@ -63,6 +63,6 @@ async def test_get_or_set_rejects_bad_ttl_before_loading(h: Harness) -> None:
         calls.append(1)
         return 1
 
-    with pytest.raises(CacheValidationError):
+    with pytest.raises(CacheValidationError, match="ttl must be positive, got -5"):
         await h.call("get_or_set", "k", loader, ttl=-5)
     assert calls == []

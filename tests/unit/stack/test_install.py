@@ -65,5 +65,5 @@ def test_a_kafka_install_of_another_version_is_redone(tmp_path: Path) -> None:
     home = _install.kafka_dir(settings)
     home.mkdir(parents=True)
     (home / ".complete").write_text("kafka 0.0.1")
-    with pytest.raises(StackPrerequisiteError):
+    with pytest.raises(StackPrerequisiteError, match=r"Maven is needed.*VF_STACK_MVN"):
         _install.install_kafka(settings, lambda *_: None)

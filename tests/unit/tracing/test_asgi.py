@@ -87,7 +87,7 @@ async def test_5xx_response_sets_status_error(spans: Spans) -> None:
 
 async def test_exception_is_recorded_and_reraised(spans: Spans) -> None:
     async with client() as http:
-        with pytest.raises(RuntimeError):
+        with pytest.raises(RuntimeError, match="handler bug"):
             await http.get("/crash")
     [server] = spans.finished()
     assert server.name == "GET /crash"

@@ -42,7 +42,7 @@ async def test_failed_call_span_has_error_status(spans: Spans) -> None:
     with FaultServer() as server:
         server.script("/missing", Reply(status=404, json={"error": "nope"}))
         async with HttpClient(service_name="svc", base_url=server.url, hooks=[TracingHttpHook()]) as http:
-            with pytest.raises(NotFoundError):
+            with pytest.raises(NotFoundError, match="returned 404"):
                 await http.get("/missing")
     [span] = spans.finished()
     assert span.name == "svc[GET]: /missing"

@@ -27,7 +27,9 @@ def test_resource_carries_the_original_attributes(spans: Spans) -> None:
 def test_configure_twice_with_same_settings_is_harmless(spans: Spans) -> None:
     first = configure_tracing(service_name="test-svc", env="test", region="us-east-1")
     assert configure_tracing(service_name="test-svc", env="test", region="us-east-1") is first
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(
+        ConfigurationError, match=r"already configured with other settings; call reset_tracing\(\) first"
+    ):
         configure_tracing(service_name="other")
 
 
@@ -46,7 +48,7 @@ def test_reset_allows_reconfiguration() -> None:
 
 
 def test_missing_endpoint_is_a_configuration_error() -> None:
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ConfigurationError, match="needs collector_endpoint or exporter"):
         configure_tracing(service_name="x")
 
 
@@ -154,7 +156,7 @@ def test_traced_client_wraps_selected_methods(spans: Spans) -> None:
 
 
 def test_traced_client_rejects_unknown_methods() -> None:
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ConfigurationError, match="no method 'nope' to trace"):
         traced_client(object(), ["nope"])
 
 

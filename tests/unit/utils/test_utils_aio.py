@@ -74,12 +74,12 @@ async def test_parallel_with_no_items() -> None:
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True, None])
 async def test_parallel_rejects_a_bad_concurrency(bad: object) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="concurrency must be an integer >= 1"):
         await map_async_parallel(Tracker().work, [1], concurrency=bad)  # type: ignore[arg-type]
 
 
 async def test_parallel_rejects_a_non_callable() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="fn must be callable"):
         await map_async_parallel("nope", [1])  # type: ignore[arg-type]
 
 
@@ -116,5 +116,5 @@ async def test_delay_sleeps_the_given_seconds(monkeypatch: pytest.MonkeyPatch) -
 
 @pytest.mark.parametrize("bad", [-1, float("nan"), float("inf"), "1", True])
 async def test_delay_rejects_bad_durations(bad: object) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"delay needs a (finite|non-negative) number of seconds"):
         await delay(bad)  # type: ignore[arg-type]

@@ -28,7 +28,7 @@ def test_batches_of_nothing() -> None:
 
 @pytest.mark.parametrize("bad", [0, -2, 2.5, True, "3", None])
 def test_batches_validates_the_size_at_call_time(bad: object) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="batch size must be an integer >= 1"):
         batches([1, 2], bad)  # type: ignore[arg-type]
 
 
@@ -79,5 +79,5 @@ def test_flatten_keeps_an_empty_mapping_as_a_leaf() -> None:
 
 
 def test_flatten_rejects_a_non_mapping() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="flatten needs a mapping"):
         flatten([1, 2])  # type: ignore[arg-type]

@@ -59,7 +59,7 @@ def test_parse(text: str, expected: int) -> None:
 
 @pytest.mark.parametrize("bad", ["yesterday", "", "2023-13-01", None])
 def test_parse_rejects_non_dates(bad: object) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"not an ISO 8601 date|parse needs a string"):
         utils.parse(bad)  # type: ignore[arg-type]
 
 
@@ -84,5 +84,5 @@ def test_is_within_ttl(age: int, within: bool) -> None:
 
 
 def test_ttl_helpers_reject_non_numbers() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="ttl_ms must be a finite number of milliseconds"):
         utils.is_within_ttl("1h", T0, now=T0)  # type: ignore[arg-type]

@@ -26,7 +26,7 @@ def test_simple_unique_ids_differ() -> None:
 
 @pytest.mark.parametrize("bad", [0, -1, 1025, 2.0, True])
 def test_simple_unique_id_rejects_bad_lengths(bad: object) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="length must be an integer from 1 to 1024"):
         simple_unique_id(bad)  # type: ignore[arg-type]
 
 
@@ -41,7 +41,7 @@ def test_the_table_has_25_countries_with_the_documented_entries() -> None:
 
 
 def test_the_table_is_read_only() -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="does not support item assignment"):
         LANGUAGES_BY_COUNTRY["XX"] = ("en",)  # type: ignore[index]
 
 
@@ -73,10 +73,10 @@ def test_get_fallback_locale(locale: str, kwargs: dict[str, object], expected: s
 
 @pytest.mark.parametrize("bad", ["english", "en.US", "en_", "", "e", None, 42])
 def test_get_fallback_locale_rejects_non_locales(bad: object) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"^not a locale: .* \(expected e\.g\. 'en_US' or 'fr-CA'\)"):
         get_fallback_locale(bad)  # type: ignore[arg-type]
 
 
 def test_get_fallback_locale_rejects_a_bad_output_delimiter() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="output_delimiter must be '-' or '_'"):
         get_fallback_locale("en_US", output_delimiter=".")
