@@ -13,7 +13,7 @@ from verifiedfan.metrics import Metric, MetricSink
 
 __all__ = ["CloudWatchApiSink"]
 
-logger = logging.getLogger("verifiedfan.aws.cloudwatch")
+logger = logging.getLogger(__name__)
 
 
 class CloudWatchApiSink(MetricSink):

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Mongo", "MongoCollection", "MongoCursor"]
 
-logger = logging.getLogger("verifiedfan.mongo")
+logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 

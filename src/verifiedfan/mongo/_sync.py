@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SyncMongo", "SyncMongoCollection", "SyncMongoCursor"]
 
-logger = logging.getLogger("verifiedfan.mongo")
+logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 

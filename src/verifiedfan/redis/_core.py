@@ -39,7 +39,7 @@ __all__ = [
     "redact_url",
 ]
 
-logger = logging.getLogger("verifiedfan.redis")
+logger = logging.getLogger(__name__)
 
 Role = Literal["primary", "replica"]
 EventName = Literal["connect", "ready", "error", "reconnecting", "end"]

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AwsClients"]
 
-logger = logging.getLogger("verifiedfan.aws")
+logger = logging.getLogger(__name__)
 
 
 class AwsClients:

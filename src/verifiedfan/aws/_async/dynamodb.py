@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DynamoDB"]
 
-logger = logging.getLogger("verifiedfan.aws.dynamodb")
+logger = logging.getLogger(__name__)
 
 
 class DynamoDB(AwsService):

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Lambda"]
 
-logger = logging.getLogger("verifiedfan.aws.lambda")
+logger = logging.getLogger(__name__)
 
 
 class Lambda(AwsService):

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = ["S3"]
 
-logger = logging.getLogger("verifiedfan.aws.s3")
+logger = logging.getLogger(__name__)
 
 DEFAULT_PART_SIZE = 8 * 1024 * 1024
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["StepFunctions"]
 
-logger = logging.getLogger("verifiedfan.aws.stepfunctions")
+logger = logging.getLogger(__name__)
 
 
 class StepFunctions(AwsService):

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SyncAwsClients"]
 
-logger = logging.getLogger("verifiedfan.aws")
+logger = logging.getLogger(__name__)
 
 
 class SyncAwsClients:

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SyncDynamoDB"]
 
-logger = logging.getLogger("verifiedfan.aws.dynamodb")
+logger = logging.getLogger(__name__)
 
 
 class SyncDynamoDB(SyncAwsService):

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SyncLambda"]
 
-logger = logging.getLogger("verifiedfan.aws.lambda")
+logger = logging.getLogger(__name__)
 
 
 class SyncLambda(SyncAwsService):

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SyncStepFunctions"]
 
-logger = logging.getLogger("verifiedfan.aws.stepfunctions")
+logger = logging.getLogger(__name__)
 
 
 class SyncStepFunctions(SyncAwsService):

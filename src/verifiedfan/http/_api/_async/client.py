@@ -35,7 +35,7 @@ from verifiedfan.http._types import HttpHook, Response
 
 __all__ = ["ApiClient"]
 
-logger = logging.getLogger("verifiedfan.http.api")
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 

@@ -37,7 +37,7 @@ from verifiedfan.http._types import HttpHook, Response
 
 __all__ = ["SyncApiClient"]
 
-logger = logging.getLogger("verifiedfan.http.api")
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
