@@ -70,6 +70,8 @@ PAIRS: list[tuple[str, str]] = [
     ("src/verifiedfan/ticketmaster/_async/discovery.py", "src/verifiedfan/ticketmaster/_sync/discovery.py"),
     ("src/verifiedfan/ticketmaster/_async/sms.py", "src/verifiedfan/ticketmaster/_sync/sms.py"),
     ("src/verifiedfan/ticketmaster/_async/commerce.py", "src/verifiedfan/ticketmaster/_sync/commerce.py"),
+    ("src/verifiedfan/partners/_async/__init__.py", "src/verifiedfan/partners/_sync/__init__.py"),
+    ("src/verifiedfan/partners/_async/pagerduty.py", "src/verifiedfan/partners/_sync/pagerduty.py"),
     ("src/verifiedfan/music/_spotify.py", "src/verifiedfan/music/_spotify_sync.py"),
     ("src/verifiedfan/music/_apple.py", "src/verifiedfan/music/_apple_sync.py"),
     # tests: the blocking client passes the same suite
@@ -96,6 +98,7 @@ SUBS: list[tuple[str, str]] = [
     ("TmAccounts", "SyncTmAccounts"),
     ("(TmDiscovery|DiscoveryLimiter)", r"Sync\1"),
     ("TmSms", "SyncTmSms"),
+    ('PagerDuty(?=[(:\\[\\],"]|\\s*$)', "SyncPagerDuty"),
     ("(TmOrders|TmUsers|TmWallet|TmRegionalClient)", r"Sync\1"),
     ("UserTokens", "SyncUserTokens"),
     ("UserTokenAuth", "SyncUserTokenAuth"),

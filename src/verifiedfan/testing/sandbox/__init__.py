@@ -62,6 +62,7 @@ from verifiedfan.testing.sandbox._faults import OUTCOMES, Faults, RateLimiter
 from verifiedfan.testing.sandbox._http import Request, Response
 from verifiedfan.testing.sandbox._journal import Journal, JournalEntry
 from verifiedfan.testing.sandbox._music import MusicApp, platform_of_id
+from verifiedfan.testing.sandbox._pagerduty import PagerDutyApp, PagerDutySandbox
 from verifiedfan.testing.sandbox._pytest import sandbox_fixture
 from verifiedfan.testing.sandbox._routing import Route, route
 from verifiedfan.testing.sandbox._runner import ApiSandbox
@@ -88,6 +89,8 @@ __all__ = [
     "Journal",
     "JournalEntry",
     "MusicApp",
+    "PagerDutyApp",
+    "PagerDutySandbox",
     "RateLimiter",
     "Request",
     "Response",
