@@ -24,7 +24,13 @@ from verifiedfan.utils._date import (
     yesterday,
 )
 from verifiedfan.utils._ids import simple_unique_id, uuid
-from verifiedfan.utils._locale import LANGUAGES_BY_COUNTRY, get_fallback_locale
+from verifiedfan.utils._locale import (
+    LANGUAGES_BY_COUNTRY,
+    ORIGINAL_COUNTRIES,
+    Country,
+    Locale,
+    get_fallback_locale,
+)
 from verifiedfan.utils._streams import (
     DEFAULT_CSV_CHUNK_SIZE,
     CsvWriter,
@@ -39,7 +45,10 @@ __all__ = [
     "DEFAULT_CONCURRENCY",
     "DEFAULT_CSV_CHUNK_SIZE",
     "LANGUAGES_BY_COUNTRY",
+    "ORIGINAL_COUNTRIES",
+    "Country",
     "CsvWriter",
+    "Locale",
     "TimeUnits",
     "TtlCache",
     "abatches",
