@@ -217,6 +217,8 @@ def _context(name: str, items: Sequence[Mapping[str, Any]] | None, url_key: str)
     for i, item in enumerate(items):
         if not isinstance(item, Mapping) or not isinstance(item.get(url_key), str) or not item[url_key]:
             raise ValidationError(f"pagerduty: '{name}[{i}]' needs a non-empty {url_key!r}")
+        if url_key == "src" and not item[url_key].startswith("https://"):
+            raise ValidationError(f"pagerduty: '{name}[{i}].src' must be served over HTTPS")
         out.append(dict(item))
     return out
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -206,6 +208,7 @@ def test_policy_is_pagerdutys_documented_schedule() -> None:
         (("s", "src", "info"), {"custom_details": ["not", "an", "object"]}, "'custom_details'"),
         (("s", "src", "info"), {"links": [{"text": "no href"}]}, "'links\\[0\\]'"),
         (("s", "src", "info"), {"timestamp": "yesterday"}, "'timestamp'"),
+        (("s", "src", "info"), {"images": [{"src": "http://plain.example/x.png"}]}, "HTTPS"),
     ],
 )
 async def test_bad_events_are_refused_before_any_io(
@@ -281,3 +284,36 @@ async def test_network_failure_after_retries_is_a_network_error(sleeps: Sleeps) 
         with pytest.raises(NetworkError):
             await client.trigger("s", "src", "info")
     assert sleeps.waits == [30.0, 30.0, 30.0]
+
+
+async def test_trigger_sends_pagerdutys_documented_example_body(
+    sandbox: PagerDutySandbox, sleeps: Sleeps
+) -> None:
+    """The published example request (tests/data/pagerduty) rebuilt through trigger(): same JSON."""
+    sandbox.reset()
+    example = json.loads((Path(__file__).parents[2] / "data/pagerduty/trigger-example.json").read_text())
+    del example["_source"]
+    payload = example["payload"]
+    async with PagerDuty(
+        routing_key=sandbox.routing_key,
+        base_url=sandbox.url,
+        client=example["client"],
+        client_url=example["client_url"],
+        retry=PagerDutyRetryPolicy(sleep=sleeps),
+    ) as client:
+        await client.trigger(
+            payload["summary"],
+            payload["source"],
+            payload["severity"],
+            dedup_key=example["dedup_key"],
+            timestamp=payload["timestamp"],
+            component=payload["component"],
+            group=payload["group"],
+            class_=payload["class"],
+            custom_details=payload["custom_details"],
+            links=example["links"],
+            images=example["images"],
+        )
+    (entry,) = sandbox.journal(route="/v2/enqueue")
+    assert entry.json() == {**example, "routing_key": "[REDACTED]"}
+    assert entry.headers["content-type"] == "application/json"
