@@ -187,9 +187,9 @@ async def test_a_unique_index_refuses_a_duplicate_with_a_typed_error(mongo: Mong
     assert sorted([d["email"] async for d in users.find()]) == ["a@example.com", "b@example.com"]
     # An update into a duplicate: MongoDB and the fake answer 11000 (DuplicateKeyError); FerretDB 1.24
     # answers InternalError (code 1) from SQLite's constraint. Both are refused, typed, and change nothing.
-    with pytest.raises(MongoOperationError):
+    with pytest.raises(MongoOperationError, match=r"^mongo update_one on 'users'"):
         await users.update_one({"email": "b@example.com"}, {"$set": {"email": "a@example.com"}})
-    with pytest.raises(MongoOperationError):
+    with pytest.raises(MongoOperationError, match=r"^mongo upsert on 'users'"):
         await users.upsert({"email": "new@example.com"}, {"$set": {"email": "a@example.com"}})
     assert await users.count() == 2
 
@@ -206,7 +206,7 @@ async def test_create_indexes_is_idempotent_and_names_the_indexes_like_mongodb(m
     assert await coll.create_indexes([]) == []
     await coll.insert_one({"user_id": "u", "artist": "a"})
     await coll.insert_one({"user_id": "u", "artist": "b"})  # the compound key differs
-    with pytest.raises(DuplicateKeyError):
+    with pytest.raises(DuplicateKeyError, match=r"^mongo insert_one on 'fans': duplicate key"):
         await coll.insert_one({"user_id": "u", "artist": "a"})
     with pytest.raises(MongoValidationError, match="at least one key"):
         await coll.create_indexes([IndexSpec([])])
@@ -299,7 +299,7 @@ async def test_a_bad_update_document_is_refused_before_io(mongo: Mongo, update: 
 async def test_an_update_the_server_refuses_is_a_typed_operation_error(mongo: Mongo) -> None:
     users = mongo.collection("users")
     await users.insert_one({"k": 1, "name": "x"})
-    with pytest.raises(MongoOperationError) as caught:
+    with pytest.raises(MongoOperationError, match=r"^mongo update_one on 'users' failed: ") as caught:
         await users.update_one({"k": 1}, {"$inc": {"name": 1}})  # $inc on a string
     assert not isinstance(caught.value, DuplicateKeyError)
     assert caught.value.code is not None
@@ -319,7 +319,7 @@ async def test_the_instrument_hook_wraps_every_operation(backend: Backend) -> No
         await coll.find_by_id(oid)
         await coll.find().to_list()
         await coll.count()
-        with pytest.raises(InvalidObjectIdError):
+        with pytest.raises(InvalidObjectIdError, match="not an ObjectId: 'bad'"):
             await coll.find_by_id("bad")  # refused before the hook: no operation
     assert seen == [
         ("insert_one", "hooked"),
@@ -364,5 +364,5 @@ def test_the_sync_twin_keeps_the_same_contract(sync_mongo: SyncMongo) -> None:
     ]
     assert users.count() == 2
     assert users.delete_many({}).deleted_count == 2
-    with pytest.raises(InvalidObjectIdError):
+    with pytest.raises(InvalidObjectIdError, match="not an ObjectId: 'nope'"):
         users.find_by_id("nope")

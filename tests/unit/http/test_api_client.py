@@ -149,7 +149,9 @@ async def test_error_map_keeps_the_fields_and_chains() -> None:
         assert isinstance(info.value.__cause__, ForbiddenError)
         with pytest.raises(WidgetGoneError, match="deleted"):
             await client.get_widget("gone")
-        with pytest.raises(NotFoundError) as plain:
+        with pytest.raises(
+            NotFoundError, match=r"^widgets: GET https://w\.example/v1/widgets/other returned 404$"
+        ) as plain:
             await client.get_widget("other")
         assert type(plain.value) is NotFoundError
 
@@ -188,7 +190,9 @@ async def test_a_fixed_credential_is_not_replayed_after_401() -> None:
     async with Widgets(
         base_url="https://w.example", transport=app(handler), auth=StaticBearer("abc"), retry=NO_RETRY
     ) as client:
-        with pytest.raises(UnauthorizedError):
+        with pytest.raises(
+            UnauthorizedError, match=r"^widgets: GET https://w\.example/v1/widgets/w returned 401$"
+        ):
             await client.get_widget("w")
     assert calls == 1
 
@@ -243,7 +247,7 @@ async def test_api_key_in_query_is_redacted_in_errors_and_logs() -> None:
         async with Widgets(
             base_url="https://w.example", transport=app(handler), auth=auth, retry=NO_RETRY
         ) as c:
-            with pytest.raises(WidgetForbiddenError) as info:
+            with pytest.raises(WidgetForbiddenError, match="the widget key may not do that") as info:
                 await c.get_widget("w")
     text = logs.text
     assert "http call failed" in text

@@ -82,7 +82,7 @@ async def test_provider_can_send_credentials_in_the_body(server: FaultServer, to
 async def test_wrong_secret_is_an_unauthorized_error(server: FaultServer, token_http: HttpClient) -> None:
     server.token_endpoint(client_id=CLIENT_ID, client_secret="other")
     provider = ClientCredentialsTokenProvider(credentials=credentials(server), http=token_http)
-    with pytest.raises(UnauthorizedError):
+    with pytest.raises(UnauthorizedError, match=r"^oauth2: POST .*/oauth/token returned 401$"):
         await provider.get_token()
 
 
@@ -121,7 +121,9 @@ async def test_second_401_is_raised_not_replayed_again(
     server.token_endpoint()
     server.route("/me", Reply(status=401, json={"error": "invalid_token"}))
     provider = ClientCredentialsTokenProvider(credentials=credentials(server), http=token_http)
-    with pytest.raises(UnauthorizedError) as caught:
+    with pytest.raises(
+        UnauthorizedError, match=r"^upstream: GET .*/me returned 401\ngave up after 2 attempts$"
+    ) as caught:
         await client.get("/me", auth=provider)
     assert caught.value.body == {"error": "invalid_token"}
     assert server.hits("/me") == 2
@@ -129,7 +131,7 @@ async def test_second_401_is_raised_not_replayed_again(
 
 async def test_401_with_a_plain_token_is_not_replayed(client: HttpClient, server: FaultServer) -> None:
     server.route("/me", Reply(status=401))
-    with pytest.raises(UnauthorizedError):
+    with pytest.raises(UnauthorizedError, match=r"^upstream: GET .*/me returned 401$"):
         await client.get("/me", token="stale")
     assert server.hits("/me") == 1
 
@@ -184,7 +186,7 @@ async def test_tokens_and_secrets_never_reach_any_log_record(
     await client.get("/me", auth=provider)
     tokens.revoke_all()
     await client.get("/me", auth=provider)
-    with pytest.raises(ForbiddenError):
+    with pytest.raises(ForbiddenError, match=r"^upstream: GET .*/public returned 403$"):
         await client.get("/public", token="canary-bearer-token")
     assert len(caplog.records) > 10
     dumped = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
@@ -198,7 +200,9 @@ async def test_secret_query_parameters_are_redacted_in_our_records(
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="verifiedfan")
     server.route("/public", Reply(status=403))
-    with pytest.raises(ForbiddenError) as caught:
+    with pytest.raises(
+        ForbiddenError, match=r"/public\?access_token=\[REDACTED\]&q=x returned 403$"
+    ) as caught:
         await client.get("/public", params={"access_token": "canary-query-token", "q": "x"})
     ours = [r for r in caplog.records if r.name.startswith("verifiedfan.")]
     assert ours
@@ -212,15 +216,24 @@ def test_credentials_repr_hides_the_secret() -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs",
+    ("kwargs", "match"),
     [
-        {"client_id": "", "client_secret": "s", "token_url": "https://x/t"},
-        {"client_id": "a", "client_secret": "s", "token_url": "/relative"},
-        {"client_id": "a", "client_secret": "s", "token_url": "https://x/t", "send_as": "header"},
+        (
+            {"client_id": "", "client_secret": "s", "token_url": "https://x/t"},
+            "needs a client_id and a client_secret",
+        ),
+        (
+            {"client_id": "a", "client_secret": "s", "token_url": "/relative"},
+            r"token_url must be an absolute http\(s\) URL",
+        ),
+        (
+            {"client_id": "a", "client_secret": "s", "token_url": "https://x/t", "send_as": "header"},
+            "send_as must be 'basic' or 'body', not 'header'",
+        ),
     ],
 )
-def test_bad_credentials_are_a_validation_error(kwargs: dict[str, str]) -> None:
-    with pytest.raises(ValidationError):
+def test_bad_credentials_are_a_validation_error(kwargs: dict[str, str], match: str) -> None:
+    with pytest.raises(ValidationError, match=match):
         ClientCredentials(**kwargs)
 
 

@@ -79,7 +79,10 @@ async def test_second_attempt_is_cut_to_the_time_left() -> None:
     async with HttpClient(
         service_name="s", base_url="http://x", timeouts=Timeouts(total=1.5), retry=policy, transport=transport
     ) as http:
-        with pytest.raises(VFTimeoutError) as caught:
+        with pytest.raises(
+            VFTimeoutError,
+            match=r"timed out \(ReadTimeout, the 2s deadline\)\nthe call's deadline of 2s leaves no time",
+        ) as caught:
             await http.get("/slow")
     # attempt 1: 1.5 s (ends at 1.5), wait 0.1, attempt 2: the 0.4 s left, not 1.5
     _assert_timeouts(transport.timeouts, [_all(1.5), _all(0.4)])
@@ -98,7 +101,10 @@ async def test_first_attempt_is_cut_when_the_deadline_is_shorter_than_total() ->
         retry=_policy(clock, deadline=1.0, jitter=0.2),
         transport=transport,
     ) as http:
-        with pytest.raises(VFTimeoutError) as caught:
+        with pytest.raises(
+            VFTimeoutError,
+            match=r"timed out \(ReadTimeout, the 1s deadline\)\nthe call's deadline of 1s leaves no time",
+        ) as caught:
             await http.get("/slow")
     _assert_timeouts(transport.timeouts, [_all(1.0)])
     assert clock.sleeps == []
@@ -116,7 +122,10 @@ async def test_no_retry_starts_when_its_backoff_would_reach_the_deadline() -> No
         retry=_policy(clock, deadline=2.0, jitter=1.0),  # the backoff (0.5 s) would end at 2.0
         transport=transport,
     ) as http:
-        with pytest.raises(VFTimeoutError):
+        with pytest.raises(
+            VFTimeoutError,
+            match=r"timed out \(ReadTimeout, total 1\.5s\)\nthe call's deadline of 2s leaves no time",
+        ):
             await http.get("/slow")
     assert len(transport.timeouts) == 1
     assert clock.sleeps == []  # not even the wait started
@@ -147,7 +156,10 @@ def test_sync_twin_cuts_attempts_the_same_way() -> None:
         retry=_policy(clock, deadline=2.0, jitter=0.2),
         transport=transport,
     ) as http:
-        with pytest.raises(VFTimeoutError):
+        with pytest.raises(
+            VFTimeoutError,
+            match=r"timed out \(ReadTimeout, the 2s deadline\)\nthe call's deadline of 2s leaves no time",
+        ):
             http.get("/slow")
     _assert_timeouts(transport.timeouts, [_all(1.5), _all(0.4)])
     assert clock.sleeps == [0.1]
@@ -163,7 +175,10 @@ def test_connect_timeout_is_kept_when_shorter_than_the_time_left() -> None:
         retry=_policy(clock, deadline=2.0, jitter=0.2),
         transport=transport,
     ) as http:
-        with pytest.raises(VFTimeoutError):
+        with pytest.raises(
+            VFTimeoutError,
+            match=r"timed out \(ReadTimeout, the 2s deadline\)\nthe call's deadline of 2s leaves no time",
+        ):
             http.get("/slow")
     second = transport.timeouts[1]
     assert second["connect"] == pytest.approx(0.2)
@@ -184,7 +199,10 @@ async def test_real_slow_server_async_gives_up_at_the_deadline() -> None:
             service_name="s", base_url=server.url, timeouts=Timeouts(total=2.5), retry=policy
         ) as http:
             started = time.monotonic()
-            with pytest.raises(VFTimeoutError):
+            with pytest.raises(
+                VFTimeoutError,
+                match=r"timed out \(TimeoutError, the 1s deadline\)\nthe call's deadline of 1s leaves no",
+            ):
                 await http.get("/slow")
             elapsed = time.monotonic() - started
     assert elapsed < 1.0 + MARGIN
@@ -197,7 +215,10 @@ def test_real_slow_server_sync_gives_up_at_the_deadline() -> None:
             service_name="s", base_url=server.url, timeouts=Timeouts(total=1.5), retry=policy
         ) as http:
             started = time.monotonic()
-            with pytest.raises(VFTimeoutError):
+            with pytest.raises(
+                VFTimeoutError,
+                match=r"timed out \(ReadTimeout, the 2s deadline\)\nthe call's deadline of 2s leaves no time",
+            ):
                 http.get("/slow")
             elapsed = time.monotonic() - started
         assert server.hits("/slow") == 2  # the second attempt ran, cut to the 0.5 s left

@@ -63,16 +63,29 @@ def test_post_is_retryable_only_when_opted_in_or_keyed() -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs", [{"max_retries": -1}, {"backoff_initial": -1.0}, {"backoff_multiplier": 0.5}, {"deadline": 0}]
+    ("kwargs", "match"),
+    [
+        ({"max_retries": -1}, "max_retries must be >= 0, got -1"),
+        ({"backoff_initial": -1.0}, "backoffs must be >= 0"),
+        ({"backoff_multiplier": 0.5}, "the multiplier >= 1"),
+        ({"deadline": 0}, "deadline must be positive"),
+    ],
 )
-def test_bad_policy_is_a_configuration_error(kwargs: dict[str, float]) -> None:
-    with pytest.raises(ConfigurationError):
+def test_bad_policy_is_a_configuration_error(kwargs: dict[str, float], match: str) -> None:
+    with pytest.raises(ConfigurationError, match=match):
         RetryPolicy(**kwargs)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("kwargs", [{"total": 0}, {"connect": -1.0}, {"total": float("inf")}])
-def test_bad_timeouts_are_a_configuration_error(kwargs: dict[str, float]) -> None:
-    with pytest.raises(ConfigurationError):
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"total": 0}, "Timeouts.total must be a positive number of seconds, got 0"),
+        ({"connect": -1.0}, "Timeouts.connect must be a positive number of seconds, got -1"),
+        ({"total": float("inf")}, "Timeouts.total must be a positive number of seconds, got inf"),
+    ],
+)
+def test_bad_timeouts_are_a_configuration_error(kwargs: dict[str, float], match: str) -> None:
+    with pytest.raises(ConfigurationError, match=match):
         Timeouts(**kwargs)
 
 
@@ -84,7 +97,7 @@ def test_total_timeout_defaults_to_thirty_seconds_and_bounds_connect() -> None:
 
 
 def test_bad_limits_are_a_configuration_error() -> None:
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ConfigurationError, match=r"invalid connection limits: Limits\(max_connections=0,"):
         Limits(max_connections=0)
 
 

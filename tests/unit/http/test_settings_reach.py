@@ -149,7 +149,9 @@ def test_sync_retry_schedule_follows_the_settings(settings: HttpSettings) -> Non
         SyncHttpClient.from_settings(
             settings, retry=_schedule_policy(settings, sleeps), transport=transport
         ) as http,
-        pytest.raises(ServerError),
+        pytest.raises(
+            ServerError, match=r"^users: GET http://users\.internal/a returned 503\ngave up after 3 attempts$"
+        ),
     ):
         http.get("/a")
     assert len(transport.timeouts) == 3

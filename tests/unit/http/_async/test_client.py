@@ -41,7 +41,7 @@ async def test_get_json_of_an_empty_body_is_none(client: HttpClient, server: Fau
 
 async def test_non_json_body_is_a_response_format_error(client: HttpClient, server: FaultServer) -> None:
     server.route("/html", Reply(body=b"<html>", headers={"Content-Type": "text/html"}))
-    with pytest.raises(ResponseFormatError):
+    with pytest.raises(ResponseFormatError, match=r"returned a body that is not JSON"):
         await client.get_json("/html")
 
 
@@ -72,12 +72,14 @@ async def test_absolute_urls_bypass_the_base_url(client: HttpClient, server: Fau
 
 async def test_relative_path_without_base_url_is_a_validation_error() -> None:
     async with HttpClient(service_name="s") as http:
-        with pytest.raises(ValidationError):
+        with pytest.raises(
+            ValidationError, match="'/items' is not an absolute URL and the client has no base_url"
+        ):
             await http.get("/items")
 
 
 def test_bad_base_url_is_a_validation_error() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="base_url must start with http:// or https://, got 'ftp://x'"):
         HttpClient(service_name="s", base_url="ftp://x")
 
 
@@ -85,7 +87,7 @@ async def test_closed_client_raises_not_connected(server: FaultServer) -> None:
     http = HttpClient(service_name="s", base_url=server.url)
     await http.aclose()
     await http.aclose()
-    with pytest.raises(NotConnectedError):
+    with pytest.raises(NotConnectedError, match="the HTTP client is closed"):
         await http.get("/items")
 
 
@@ -213,7 +215,9 @@ async def test_hooks_see_the_final_error(server: FaultServer, policy: RetryPolic
     hook = RecordingHook()
     server.route("/v1/me", Reply(status=500))
     async with HttpClient(service_name="spotify", base_url=server.url, retry=policy, hooks=[hook]) as http:
-        with pytest.raises(ServerError) as caught:
+        with pytest.raises(
+            ServerError, match=r"^spotify: GET .*/v1/me returned 500\ngave up after 4 attempts$"
+        ) as caught:
             await http.get("/v1/me")
     assert (hook.outcomes[0].status_code, hook.outcomes[0].error) == (500, caught.value)
 

@@ -49,7 +49,9 @@ async def test_last_error_after_all_retries_carries_status_and_body(
     client: HttpClient, server: FaultServer
 ) -> None:
     server.route("/items", Reply(status=503, json={"error_message": "down for maintenance"}))
-    with pytest.raises(ServerError) as caught:
+    with pytest.raises(
+        ServerError, match=r"^upstream: GET .*/items returned 503\ngave up after 4 attempts$"
+    ) as caught:
         await client.get("/items")
     assert caught.value.status_code == 503
     assert caught.value.body == {"error_message": "down for maintenance"}
@@ -59,7 +61,7 @@ async def test_last_error_after_all_retries_carries_status_and_body(
 
 async def test_other_4xx_is_never_retried(client: HttpClient, server: FaultServer) -> None:
     server.script("/items", Reply(status=404, json={"error": "nope"}), Reply(json={}))
-    with pytest.raises(NotFoundError) as caught:
+    with pytest.raises(NotFoundError, match=r"^upstream: GET .*/items returned 404$") as caught:
         await client.get("/items")
     assert caught.value.body == {"error": "nope"}
     assert server.hits("/items") == 1
@@ -67,7 +69,7 @@ async def test_other_4xx_is_never_retried(client: HttpClient, server: FaultServe
 
 async def test_400_is_a_client_error_without_retry(client: HttpClient, server: FaultServer) -> None:
     server.script("/items", Reply(status=400, body=b"bad input", headers={"Content-Type": "text/plain"}))
-    with pytest.raises(ClientError) as caught:
+    with pytest.raises(ClientError, match=r"^upstream: GET .*/items returned 400$") as caught:
         await client.get("/items")
     assert caught.value.body == "bad input"
     assert server.hits("/items") == 1
@@ -104,7 +106,10 @@ async def test_retry_after_over_the_cap_raises_at_once(
     client: HttpClient, server: FaultServer, sleeps: SleepRecorder
 ) -> None:
     server.script("/items", Reply(status=429, headers={"Retry-After": "3600"}), Reply(json={}))
-    with pytest.raises(RateLimitedError) as caught:
+    with pytest.raises(
+        RateLimitedError,
+        match=r"^upstream: GET .*/items returned 429\nRetry-After 3600s exceeds the cap of 60s$",
+    ) as caught:
         await client.get("/items")
     assert caught.value.retry_after == 3600.0
     assert (server.hits("/items"), sleeps.delays) == (1, [])
@@ -117,7 +122,9 @@ async def test_retry_after_http_date_over_the_cap_raises_at_once(
     date = email.utils.formatdate(NOW + 11, usegmt=True)
     server.script("/items", Reply(status=429, headers={"Retry-After": date}))
     async with HttpClient(service_name="s", base_url=server.url, retry=policy) as http:
-        with pytest.raises(RateLimitedError) as caught:
+        with pytest.raises(
+            RateLimitedError, match=r"^s: GET .*/items returned 429\nRetry-After 11s exceeds the cap of 10s$"
+        ) as caught:
             await http.get("/items")
     assert (caught.value.retry_after, sleeps.delays) == (11.0, [])
 
@@ -126,7 +133,9 @@ async def test_429_after_the_last_retry_is_a_rate_limited_error(
     client: HttpClient, server: FaultServer
 ) -> None:
     server.route("/items", Reply(status=429, headers={"Retry-After": "1"}))
-    with pytest.raises(RateLimitedError) as caught:
+    with pytest.raises(
+        RateLimitedError, match=r"^upstream: GET .*/items returned 429\ngave up after 4 attempts$"
+    ) as caught:
         await client.get("/items")
     assert (caught.value.retry_after, server.hits("/items")) == (1.0, 4)
 
@@ -151,7 +160,9 @@ async def test_timeouts_exhaust_retries_into_a_timeout_error(
     server.route("/slow", Reply(delay=5.0))
     policy = RetryPolicy(sleep=sleeps, max_retries=1)
     async with HttpClient(service_name="s", base_url=server.url, retry=policy) as http:
-        with pytest.raises(VFTimeoutError):
+        with pytest.raises(
+            VFTimeoutError, match=r"^s: GET .*/slow timed out \(\w+, total 0\.1s\)\ngave up after 2 attempts$"
+        ):
             await http.get("/slow", timeout=0.1)
     assert server.hits("/slow") == 2
 
@@ -159,7 +170,9 @@ async def test_timeouts_exhaust_retries_into_a_timeout_error(
 async def test_total_timeout_bounds_a_slowly_dripping_body(server: FaultServer) -> None:
     server.route("/drip", Reply(json={"padding": "x" * 40}, drip=0.02))
     async with HttpClient(service_name="s", base_url=server.url, retry=RetryPolicy.never()) as http:
-        with pytest.raises(VFTimeoutError):
+        with pytest.raises(
+            VFTimeoutError, match=r"^s: GET .*/drip timed out \(TimeoutError, total 0\.25s\)$"
+        ):
             await http.get("/drip", timeout=0.25)
 
 
@@ -177,7 +190,7 @@ async def test_abrupt_close_is_retried(client: HttpClient, server: FaultServer) 
 
 async def test_network_errors_exhaust_into_a_network_error(client: HttpClient, server: FaultServer) -> None:
     server.route("/items", Reply.reset())
-    with pytest.raises(NetworkError) as caught:
+    with pytest.raises(NetworkError, match=r"^upstream: GET .*/items failed: ReadError") as caught:
         await client.get("/items")
     assert caught.value.service_name == "upstream"
     assert caught.value.__cause__ is not None
@@ -186,14 +199,14 @@ async def test_network_errors_exhaust_into_a_network_error(client: HttpClient, s
 
 async def test_post_is_not_retried_by_default(client: HttpClient, server: FaultServer) -> None:
     server.script("/orders", Reply(status=500), Reply(json={}))
-    with pytest.raises(ServerError):
+    with pytest.raises(ServerError, match=r"^upstream: POST .*/orders returned 500$"):
         await client.post("/orders", json={"qty": 1})
     assert server.hits("/orders") == 1
 
 
 async def test_post_reset_is_not_retried_by_default(client: HttpClient, server: FaultServer) -> None:
     server.script("/orders", Reply.reset(), Reply(json={}))
-    with pytest.raises(NetworkError):
+    with pytest.raises(NetworkError, match=r"^upstream: POST .*/orders failed: ReadError"):
         await client.post("/orders", json={"qty": 1})
     assert server.hits("/orders") == 1
 
@@ -218,7 +231,7 @@ async def test_connect_failure_is_retried_even_for_post(sleeps: SleepRecorder) -
         dead_url = srv.url  # the port is closed once the server stops
     policy = RetryPolicy(sleep=sleeps, jitter=lambda: 1.0, max_retries=2)
     async with HttpClient(service_name="s", base_url=dead_url, retry=policy) as http:
-        with pytest.raises(NetworkError):
+        with pytest.raises(NetworkError, match=r"^s: POST .*/orders failed: ConnectError"):
             await http.post("/orders", json={})
     assert sleeps.delays == [0.5, 1.0]
 
@@ -235,7 +248,10 @@ async def test_retries_stop_at_the_deadline(server: FaultServer, sleeps: SleepRe
     )
     server.route("/items", Reply(status=500))
     async with HttpClient(service_name="s", base_url=server.url, retry=policy) as http:
-        with pytest.raises(ServerError):
+        with pytest.raises(
+            ServerError,
+            match=r"^s: GET .*/items returned 500\nthe call's deadline of 5s leaves no time for another",
+        ):
             await http.get("/items")
     assert sleeps.delays == [2.0]  # a second wait of 4s would end past the 5s deadline
 
@@ -243,6 +259,6 @@ async def test_retries_stop_at_the_deadline(server: FaultServer, sleeps: SleepRe
 async def test_never_policy_makes_one_attempt(server: FaultServer) -> None:
     server.script("/items", Reply(status=500), Reply(json={}))
     async with HttpClient(service_name="s", base_url=server.url, retry=RetryPolicy.never()) as http:
-        with pytest.raises(ServerError):
+        with pytest.raises(ServerError, match=r"^s: GET .*/items returned 500$"):
             await http.get("/items")
     assert server.hits("/items") == 1

@@ -43,7 +43,7 @@ def test_get_json_of_an_empty_body_is_none(client: SyncHttpClient, server: Fault
 
 def test_non_json_body_is_a_response_format_error(client: SyncHttpClient, server: FaultServer) -> None:
     server.route("/html", Reply(body=b"<html>", headers={"Content-Type": "text/html"}))
-    with pytest.raises(ResponseFormatError):
+    with pytest.raises(ResponseFormatError, match=r"returned a body that is not JSON"):
         client.get_json("/html")
 
 
@@ -74,12 +74,14 @@ def test_absolute_urls_bypass_the_base_url(client: SyncHttpClient, server: Fault
 
 def test_relative_path_without_base_url_is_a_validation_error() -> None:
     with SyncHttpClient(service_name="s") as http:
-        with pytest.raises(ValidationError):
+        with pytest.raises(
+            ValidationError, match="'/items' is not an absolute URL and the client has no base_url"
+        ):
             http.get("/items")
 
 
 def test_bad_base_url_is_a_validation_error() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="base_url must start with http:// or https://, got 'ftp://x'"):
         SyncHttpClient(service_name="s", base_url="ftp://x")
 
 
@@ -87,7 +89,7 @@ def test_closed_client_raises_not_connected(server: FaultServer) -> None:
     http = SyncHttpClient(service_name="s", base_url=server.url)
     http.close()
     http.close()
-    with pytest.raises(NotConnectedError):
+    with pytest.raises(NotConnectedError, match="the HTTP client is closed"):
         http.get("/items")
 
 
@@ -215,7 +217,9 @@ def test_hooks_see_the_final_error(server: FaultServer, policy: RetryPolicy) -> 
     hook = RecordingHook()
     server.route("/v1/me", Reply(status=500))
     with SyncHttpClient(service_name="spotify", base_url=server.url, retry=policy, hooks=[hook]) as http:
-        with pytest.raises(ServerError) as caught:
+        with pytest.raises(
+            ServerError, match=r"^spotify: GET .*/v1/me returned 500\ngave up after 4 attempts$"
+        ) as caught:
             http.get("/v1/me")
     assert (hook.outcomes[0].status_code, hook.outcomes[0].error) == (500, caught.value)
 
