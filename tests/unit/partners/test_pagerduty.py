@@ -153,6 +153,22 @@ async def test_pagerduty_400_is_typed_and_never_retried(sandbox: PagerDutySandbo
     assert sleeps.waits == []
 
 
+async def test_an_injected_400_through_trigger_is_not_retried(
+    pd: PagerDuty, sandbox: PagerDutySandbox, sleeps: Sleeps
+) -> None:
+    sandbox.inject("400")
+    with pytest.raises(PagerDutyEventError, match="PagerDuty refused the event: injected failure") as caught:
+        await pd.trigger("disk full", "db-1", "warning")
+    assert caught.value.body == {
+        "status": "invalid event",
+        "message": "Event object is invalid",
+        "errors": ["injected failure"],
+    }
+    assert sandbox.counts()["routes"] == {"POST /v2/enqueue": 1}
+    assert sleeps.waits == []
+    assert sandbox.incidents() == []
+
+
 @pytest.mark.parametrize("fault", ["429", "503", "reset"])
 async def test_429_503_and_network_errors_are_retried_on_pagerduty_schedule(
     pd: PagerDuty, sandbox: PagerDutySandbox, sleeps: Sleeps, fault: str

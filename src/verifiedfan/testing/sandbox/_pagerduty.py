@@ -51,6 +51,8 @@ class PagerDutyApp(SandboxApp):
         self.changes: list[dict[str, Any]] = []
 
     def error(self, status: int, message: str, *, headers: list[tuple[str, str]] | None = None) -> Response:
+        if status == 400:  # an injected 400 speaks PagerDuty's invalid-event shape too
+            return self._invalid(message)
         return Response.json({"status": "error", "message": message, "errors": [message]}, status, headers)
 
     @staticmethod
