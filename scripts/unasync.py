@@ -66,6 +66,7 @@ PAIRS: list[tuple[str, str]] = [
     ("src/verifiedfan/http/_api/_async/paging.py", "src/verifiedfan/http/_api/_sync/paging.py"),
     ("src/verifiedfan/http/_api/_async/client.py", "src/verifiedfan/http/_api/_sync/client.py"),
     ("src/verifiedfan/ticketmaster/_async/__init__.py", "src/verifiedfan/ticketmaster/_sync/__init__.py"),
+    ("src/verifiedfan/ticketmaster/_async/regional.py", "src/verifiedfan/ticketmaster/_sync/regional.py"),
     ("src/verifiedfan/ticketmaster/_async/accounts.py", "src/verifiedfan/ticketmaster/_sync/accounts.py"),
     ("src/verifiedfan/ticketmaster/_async/discovery.py", "src/verifiedfan/ticketmaster/_sync/discovery.py"),
     ("src/verifiedfan/ticketmaster/_async/sms.py", "src/verifiedfan/ticketmaster/_sync/sms.py"),
@@ -116,6 +117,7 @@ SUBS: list[tuple[str, str]] = [
     # modules and imports
     ("types_aiobotocore_([a-z0-9]+)", r"types_boto3_\1"),
     ("aws\\._async", "aws._sync"),
+    ("ticketmaster\\._async", "ticketmaster._sync"),
     ("redis\\.asyncio", "redis"),
     ("pymongo\\.asynchronous", "pymongo.synchronous"),
     ("import asyncio\n", ""),

@@ -22,14 +22,13 @@ from verifiedfan._optional import require
 from verifiedfan.kafka._avro_issues import summary
 from verifiedfan.kafka._errors import (
     FieldIssue,
-    InvalidSchemaError,
     MessageDecodeError,
     RegistryUnavailableError,
     SchemaValidationError,
 )
 from verifiedfan.kafka._logical import has_ranged_logical, range_safe
 from verifiedfan.kafka._registry import SchemaRegistryClient
-from verifiedfan.kafka._validate import CompiledSchema
+from verifiedfan.kafka._validate import CompiledSchema, parse_avro_schema
 
 __all__ = [
     "AvroFormatter",
@@ -61,16 +60,6 @@ def unpack_wire(data: bytes) -> tuple[int, memoryview]:
     if magic != _MAGIC:
         raise MessageDecodeError(f"not a Confluent wire-format message: magic byte {magic}, expected 0")
     return schema_id, memoryview(data)[_HEADER.size :]
-
-
-def parse_avro_schema(schema: str | dict[str, Any] | list[Any]) -> Any:
-    """Parse an Avro schema with fastavro, raising :class:`InvalidSchemaError` when it is not valid."""
-    fastavro = require("fastavro", "kafka")
-    try:
-        loaded = json.loads(schema) if isinstance(schema, str) else schema
-        return fastavro.parse_schema(loaded)
-    except Exception as exc:  # fastavro raises several unrelated types for a bad schema
-        raise InvalidSchemaError(f"invalid Avro schema: {exc}") from exc
 
 
 @dataclass(frozen=True, slots=True)

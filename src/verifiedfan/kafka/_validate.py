@@ -16,7 +16,7 @@ from typing import Any
 from verifiedfan._optional import require
 from verifiedfan.errors import ValidationError
 from verifiedfan.kafka._avro_issues import explain, range_issues, unknown_issues
-from verifiedfan.kafka._errors import FieldIssue
+from verifiedfan.kafka._errors import FieldIssue, InvalidSchemaError
 from verifiedfan.kafka._fastcheck import Check, UnknownFields, compile_check, compile_unknown_fields
 from verifiedfan.kafka._logical import RangeCheck, compile_range_check
 
@@ -63,10 +63,18 @@ class CompiledSchema:
         return []
 
 
+def parse_avro_schema(schema: str | dict[str, Any] | list[Any]) -> Any:
+    """Parse an Avro schema with fastavro, raising :class:`InvalidSchemaError` when it is not valid."""
+    fastavro = require("fastavro", "kafka")
+    try:
+        loaded = json.loads(schema) if isinstance(schema, str) else schema
+        return fastavro.parse_schema(loaded)
+    except Exception as exc:  # fastavro raises several unrelated types for a bad schema
+        raise InvalidSchemaError(f"invalid Avro schema: {exc}") from exc
+
+
 @functools.lru_cache(maxsize=64)
 def _compiled(schema_json: str) -> CompiledSchema:
-    from verifiedfan.kafka._formatters import parse_avro_schema
-
     return CompiledSchema(parse_avro_schema(schema_json))
 
 

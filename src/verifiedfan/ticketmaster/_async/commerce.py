@@ -9,21 +9,20 @@ re-fetched once after a 401). Calls not keyed by a TMUO (an order id, an e-mail)
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-from verifiedfan.errors import ConfigurationError, ResponseFormatError, ValidationError
+from verifiedfan.errors import ResponseFormatError, ValidationError
 from verifiedfan.http import (
-    ApiClient,
     ErrorMap,
-    OAuth2ClientCredentials,
     PageNumberPager,
     PageRequest,
     aiter_pages,
 )
 from verifiedfan.normalizers import email as normalize_email
+from verifiedfan.ticketmaster._async.regional import TmRegionalClient, tmuo_path
 from verifiedfan.ticketmaster._commerce_models import (
     TmAccount,
     TmAccountUpdate,
@@ -39,104 +38,10 @@ from verifiedfan.ticketmaster._commerce_models import (
     parse_payment_method,
     parse_wallet,
 )
-from verifiedfan.ticketmaster._models import AuumCredentials, TmUserNotFoundError
-from verifiedfan.ticketmaster._regions import Region, parse_tmuo
-from verifiedfan.ticketmaster._settings import DEFAULT_REGION_URLS, TmAccountsSettings
+from verifiedfan.ticketmaster._models import TmUserNotFoundError
+from verifiedfan.ticketmaster._regions import Region
 
-__all__ = ["TmOrders", "TmRegionalClient", "TmUsers", "TmWallet"]
-
-INTEGRATOR_HEADER = "x-integrator-id"
-
-
-def _tmuo_path(tmuo: str) -> str:
-    return quote(tmuo.strip(), safe="")
-
-
-class TmRegionalClient(ApiClient):
-    """The shared half: region URLs, integrator id, one AUUM token source per region."""
-
-    service_name: ClassVar[str] = "tm_regional"
-    settings_class = TmAccountsSettings
-
-    def __init__(
-        self,
-        *,
-        integrator_id: str,
-        auum: AuumCredentials,
-        env: str = "prod",
-        region_urls: Mapping[str, str] | None = None,
-        default_region: Region | str = Region.US,
-        **client: Any,
-    ) -> None:
-        if not isinstance(integrator_id, str) or not integrator_id.strip():
-            raise ConfigurationError(f"{self.service_name}: integrator_id is required (sent on every call)")
-        if not isinstance(auum, AuumCredentials):
-            raise ConfigurationError(f"{self.service_name}: auum= takes AuumCredentials")
-        urls = dict(region_urls) if region_urls is not None else DEFAULT_REGION_URLS.get(env)
-        if urls is None:
-            raise ConfigurationError(f"{self.service_name}: no region URLs for environment {env!r}")
-        try:
-            self.region_urls = {Region(str(k).lower()): v.rstrip("/") for k, v in urls.items()}
-            self.default_region = Region(str(default_region).lower())
-        except ValueError as exc:
-            raise ConfigurationError(f"{self.service_name}: {exc}") from None
-        if self.default_region not in self.region_urls:
-            raise ConfigurationError(f"{self.service_name}: no URL for default region {self.default_region}")
-        headers = {**dict(client.pop("headers", None) or {}), INTEGRATOR_HEADER: integrator_id}
-        super().__init__(headers=headers, **client)
-        self.integrator_id = integrator_id
-        self._auum = auum
-        self._tokens: dict[Region, OAuth2ClientCredentials] = {}
-
-    @classmethod
-    def settings_kwargs(cls, settings: Any) -> dict[str, Any]:
-        if not isinstance(settings, TmAccountsSettings):
-            raise ConfigurationError(f"{cls.__name__}.from_settings takes a TmAccountsSettings")
-        return {
-            "integrator_id": settings.integrator_id,
-            "auum": AuumCredentials(settings.auum_client_id, settings.auum_client_secret.get_secret_value()),
-            "env": settings.environment,
-            "region_urls": settings.region_urls.get(settings.environment),
-            "default_region": settings.default_region,
-            "timeouts": settings.timeouts(),
-            "limits": settings.limits(),
-            "retry": settings.retry_policy(),
-            "max_in_flight": settings.max_in_flight,
-        }
-
-    def route(self, tmuo: object) -> tuple[Region, str]:
-        """The region serving ``tmuo`` and its base URL (ValidationError before any I/O)."""
-        return self._base(parse_tmuo(tmuo).region or self.default_region)
-
-    def _base(self, region: Region | str | None) -> tuple[Region, str]:
-        try:
-            where = Region(str(region).lower()) if region is not None else self.default_region
-        except ValueError:
-            raise ValidationError(f"unknown region {region!r}") from None
-        url = self.region_urls.get(where)
-        if url is None:
-            raise ValidationError(f"{self.service_name}: no URL configured for region {where}")
-        return where, url
-
-    def _token(self, region: Region) -> OAuth2ClientCredentials:
-        auth = self._tokens.get(region)
-        if auth is None:
-            auth = OAuth2ClientCredentials(
-                token_url=f"{self.region_urls[region]}/auum/v1/oauth/token",
-                client_id=self._auum.client_id,
-                client_secret=self._auum.client_secret,
-                http=self.http,
-            )
-            self._tokens[region] = auth
-        return auth
-
-    async def _get(self, region: Region, base: str, route: str, path: str, **options: Any) -> Any:
-        return await self._call_json("GET", route, url=f"{base}{path}", auth=self._token(region), **options)
-
-    async def aclose(self) -> None:
-        for auth in self._tokens.values():
-            await auth.aclose()
-        await super().aclose()
+__all__ = ["TmOrders", "TmUsers", "TmWallet"]
 
 
 class TmOrders(TmRegionalClient):
@@ -165,7 +70,7 @@ class TmOrders(TmRegionalClient):
         params = {"since": since.astimezone(UTC).isoformat()} if since is not None else {}
         pager = PageNumberPager(items="orders", page_size=page_size, start=0, total_pages="page.totalPages")
         label = f"{self.service_name} {route}"
-        url = f"{base}/orders/v1/users/{_tmuo_path(tmuo)}/orders"
+        url = f"{base}/orders/v1/users/{tmuo_path(tmuo)}/orders"
 
         async def fetch(page: PageRequest) -> Any:
             return await self._get(where, base, route, url[len(base) :], params={**params, **page.params})
@@ -192,7 +97,7 @@ class TmUsers(TmRegionalClient):
         """The user record of ``tmuo`` (TmUserNotFoundError on 404)."""
         where, base = self.route(tmuo)
         route = "/users/v1/users/{tmuo}"
-        body = await self._get(where, base, route, f"/users/v1/users/{_tmuo_path(tmuo)}")
+        body = await self._get(where, base, route, f"/users/v1/users/{tmuo_path(tmuo)}")
         return parse_account(body, f"{self.service_name} {route}")
 
     async def update_user(self, tmuo: str, fields: TmAccountUpdate) -> TmAccount:
@@ -205,7 +110,7 @@ class TmUsers(TmRegionalClient):
         body = await self._call_json(
             "PATCH",
             route,
-            url=f"{base}/users/v1/users/{_tmuo_path(tmuo)}",
+            url=f"{base}/users/v1/users/{tmuo_path(tmuo)}",
             json=payload,
             auth=self._token(where),
             retry_non_idempotent=True,  # setting the same fields twice changes nothing
@@ -236,7 +141,7 @@ class TmWallet(TmRegionalClient):
     async def get_wallet(self, tmuo: str) -> TmWalletBalance:
         where, base = self.route(tmuo)
         route = "/wallet/v1/users/{tmuo}"
-        body = await self._get(where, base, route, f"/wallet/v1/users/{_tmuo_path(tmuo)}")
+        body = await self._get(where, base, route, f"/wallet/v1/users/{tmuo_path(tmuo)}")
         return parse_wallet(body, f"{self.service_name} {route}")
 
     async def get_payment_methods(self, tmuo: str) -> list[TmPaymentMethod]:
@@ -251,7 +156,7 @@ class TmWallet(TmRegionalClient):
 
     async def _list(self, tmuo: str, route: str, key: str) -> list[Any]:
         where, base = self.route(tmuo)
-        body = await self._get(where, base, route, route.replace("{tmuo}", _tmuo_path(tmuo)))
+        body = await self._get(where, base, route, route.replace("{tmuo}", tmuo_path(tmuo)))
         items = body.get(key) if isinstance(body, dict) else None
         if not isinstance(items, list):
             raise ResponseFormatError(f"{self.service_name} {route}: the answer has no {key!r} list")

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from verifiedfan.errors import ConfigurationError, ResponseFormatError, ValidationError, VFError
 from verifiedfan.http import ApiClient, OAuth2ClientCredentials
 from verifiedfan.http._api._concurrency import async_gather_ordered
+from verifiedfan.ticketmaster._async.regional import INTEGRATOR_HEADER
 from verifiedfan.ticketmaster._pace import AsyncPacer
 from verifiedfan.ticketmaster._sms import (
     SmsOutcome,
@@ -30,7 +31,6 @@ from verifiedfan.ticketmaster._sms import (
 
 __all__ = ["TmSms"]
 
-INTEGRATOR_HEADER = "x-integrator-id"
 REPLAYED_HEADER = "idempotent-replayed"  # set by the API when the key was already used (as Stripe does)
 
 

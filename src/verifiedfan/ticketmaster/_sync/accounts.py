@@ -11,16 +11,14 @@ token per region (cached, one fetch in flight); ACOE adds its client id header; 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, ClassVar
-from urllib.parse import quote
 
 from verifiedfan.errors import ConfigurationError, ResponseFormatError, ValidationError, VFError
-from verifiedfan.http import ErrorMap, SyncApiClient, SyncBasicAuth, SyncOAuth2ClientCredentials
+from verifiedfan.http import ErrorMap, SyncBasicAuth
 from verifiedfan.ticketmaster._models import (
     AcoeCredentials,
     AraiCredentials,
-    AuumCredentials,
     TmAccessToken,
     TmProfileResult,
     TmUser,
@@ -29,15 +27,14 @@ from verifiedfan.ticketmaster._models import (
     TmUserProfile,
 )
 from verifiedfan.ticketmaster._parse import parse_activity, parse_profile, parse_user
-from verifiedfan.ticketmaster._regions import Region, parse_tmuo
-from verifiedfan.ticketmaster._settings import DEFAULT_REGION_URLS, TmAccountsSettings
+from verifiedfan.ticketmaster._regions import Region
+from verifiedfan.ticketmaster._settings import TmAccountsSettings
+from verifiedfan.ticketmaster._sync.regional import SyncTmRegionalClient, tmuo_path
 
 __all__ = ["SyncTmAccounts"]
 
-INTEGRATOR_HEADER = "x-integrator-id"
 
-
-class SyncTmAccounts(SyncApiClient):
+class SyncTmAccounts(SyncTmRegionalClient):
     """The Ticketmaster accounts APIs (use case 5)::
 
         with SyncTmAccounts(env="prod", integrator_id="verifiedfan",
@@ -60,82 +57,26 @@ class SyncTmAccounts(SyncApiClient):
         self,
         *,
         integrator_id: str,
-        env: str = "prod",
-        auum: AuumCredentials | None = None,
         acoe: AcoeCredentials | None = None,
         arai: AraiCredentials | None = None,
-        region_urls: Mapping[str, str] | None = None,
-        default_region: Region | str = Region.US,
         acoe_client_id_header: str = "x-client-id",
-        **client: Any,
+        **regional: Any,
     ) -> None:
-        if not isinstance(integrator_id, str) or not integrator_id.strip():
-            raise ConfigurationError("tm_accounts: integrator_id is required (it travels on every call)")
-        urls = dict(region_urls) if region_urls is not None else DEFAULT_REGION_URLS.get(env)
-        if urls is None:
-            raise ConfigurationError(
-                f"tm_accounts: no region URLs for environment {env!r} (known: {sorted(DEFAULT_REGION_URLS)})"
-            )
-        try:
-            self.region_urls = {Region(str(k).lower()): v.rstrip("/") for k, v in urls.items()}
-            self.default_region = Region(str(default_region).lower())
-        except ValueError as exc:
-            raise ConfigurationError(f"tm_accounts: {exc}") from None
-        if self.default_region not in self.region_urls:
-            raise ConfigurationError(f"tm_accounts: no URL for the default region {self.default_region}")
-        headers = {**dict(client.pop("headers", None) or {}), INTEGRATOR_HEADER: integrator_id}
-        super().__init__(headers=headers, **client)
-        self.integrator_id = integrator_id
-        self._auum = auum
+        super().__init__(integrator_id=integrator_id, **regional)
         self._acoe = acoe
         self._arai = SyncBasicAuth(arai.username, arai.password) if arai is not None else None
         self._acoe_header = acoe_client_id_header.lower()
-        self._tokens: dict[Region, SyncOAuth2ClientCredentials] = {}
 
     @classmethod
     def settings_kwargs(cls, settings: Any) -> dict[str, Any]:
-        if not isinstance(settings, TmAccountsSettings):
-            raise ConfigurationError("SyncTmAccounts.from_settings takes a TmAccountsSettings")
-        auum_secret = settings.auum_client_secret.get_secret_value()
+        kwargs = super().settings_kwargs(settings)  # checks the settings class
         arai_password = settings.arai_password.get_secret_value()
-        return {
-            "integrator_id": settings.integrator_id,
-            "env": settings.environment,
-            "region_urls": settings.region_urls.get(settings.environment),
-            "default_region": settings.default_region,
-            "acoe_client_id_header": settings.acoe_client_id_header,
-            "auum": AuumCredentials(settings.auum_client_id, auum_secret) if auum_secret else None,
-            "acoe": AcoeCredentials(settings.acoe_client_id) if settings.acoe_client_id else None,
-            "arai": AraiCredentials(settings.arai_username, arai_password) if arai_password else None,
-            "timeouts": settings.timeouts(),
-            "limits": settings.limits(),
-            "retry": settings.retry_policy(),
-            "max_in_flight": settings.max_in_flight,
-        }
-
-    # -- routing and auth -------------------------------------------------------------------------
-
-    def route(self, tmuo: object) -> tuple[Region, str]:
-        """The region serving ``tmuo`` and its base URL (ValidationError before any I/O)."""
-        region = parse_tmuo(tmuo).region or self.default_region
-        url = self.region_urls.get(region)
-        if url is None:
-            raise ValidationError(f"tm_accounts: no URL configured for region {region}")
-        return region, url
-
-    def _auum_token(self, region: Region) -> SyncOAuth2ClientCredentials:
-        if self._auum is None:
-            raise ConfigurationError("tm_accounts: AUUM credentials (auum=) are needed for this call")
-        auth = self._tokens.get(region)
-        if auth is None:
-            auth = SyncOAuth2ClientCredentials(
-                token_url=f"{self.region_urls[region]}/auum/v1/oauth/token",
-                client_id=self._auum.client_id,
-                client_secret=self._auum.client_secret,
-                http=self.http,
-            )
-            self._tokens[region] = auth
-        return auth
+        kwargs.update(
+            acoe_client_id_header=settings.acoe_client_id_header,
+            acoe=AcoeCredentials(settings.acoe_client_id) if settings.acoe_client_id else None,
+            arai=AraiCredentials(settings.arai_username, arai_password) if arai_password else None,
+        )
+        return kwargs
 
     # -- ACOE and ARAI ----------------------------------------------------------------------------
 
@@ -148,9 +89,9 @@ class SyncTmAccounts(SyncApiClient):
         body = self._call_json(
             "GET",
             route,
-            url=f"{base}/acoe/v1/users/{quote(tmuo.strip(), safe='')}",
+            url=f"{base}/acoe/v1/users/{tmuo_path(tmuo)}",
             headers={self._acoe_header: self._acoe.client_id},
-            auth=self._auum_token(region),
+            auth=self._token(region),
         )
         return parse_profile(body, region, f"{self.service_name} {route}")
 
@@ -161,7 +102,7 @@ class SyncTmAccounts(SyncApiClient):
             raise ConfigurationError("tm_accounts: ARAI credentials (arai=) are needed for get_user_activity")
         route = "/arai/v1/users/{tmuo}/activity"
         body = self._call_json(
-            "GET", route, url=f"{base}/arai/v1/users/{quote(tmuo.strip(), safe='')}/activity", auth=self._arai
+            "GET", route, url=f"{base}/arai/v1/users/{tmuo_path(tmuo)}/activity", auth=self._arai
         )
         return parse_activity(body, f"{self.service_name} {route}")
 
@@ -197,20 +138,14 @@ class SyncTmAccounts(SyncApiClient):
         keyed by the e-mail address, so a retry never creates a second user."""
         if not all(isinstance(v, str) and v.strip() for v in (email, password, first_name, last_name)):
             raise ValidationError("create_single_user needs email, password, first_name and last_name")
-        try:
-            where = Region(str(region).lower()) if region is not None else self.default_region
-        except ValueError:
-            raise ValidationError(f"unknown region {region!r}") from None
-        base = self.region_urls.get(where)
-        if base is None:
-            raise ValidationError(f"tm_accounts: no URL configured for region {where}")
+        where, base = self._base(region)
         route = "/auum/v1/users"
         body = self._call_json(
             "POST",
             route,
             url=f"{base}{route}",
             json={"email": email, "password": password, "firstName": first_name, "lastName": last_name},
-            auth=self._auum_token(where),
+            auth=self._token(where),
             idempotency_key=f"auum-create:{email.strip().lower()}",
         )
         return parse_user(body, f"{self.service_name} {route}")
@@ -222,8 +157,8 @@ class SyncTmAccounts(SyncApiClient):
         body = self._call_json(
             "POST",
             route,
-            url=f"{base}/auum/v1/users/{quote(tmuo.strip(), safe='')}/tokens",
-            auth=self._auum_token(region),
+            url=f"{base}/auum/v1/users/{tmuo_path(tmuo)}/tokens",
+            auth=self._token(region),
             retry_non_idempotent=True,  # minting a second token is harmless
         )
         where = f"{self.service_name} {route}"
@@ -233,8 +168,3 @@ class SyncTmAccounts(SyncApiClient):
         if expires is not None and (isinstance(expires, bool) or not isinstance(expires, int | float)):
             raise ResponseFormatError(f"{where}: expires_in is not a number")
         return TmAccessToken(tmuo=tmuo.strip(), access_token=body["access_token"], expires_in=expires)
-
-    def close(self) -> None:
-        for auth in self._tokens.values():
-            auth.close()
-        super().close()

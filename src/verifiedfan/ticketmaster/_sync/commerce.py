@@ -11,18 +11,16 @@ re-fetched once after a 401). Calls not keyed by a TMUO (an order id, an e-mail)
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-from verifiedfan.errors import ConfigurationError, ResponseFormatError, ValidationError
+from verifiedfan.errors import ResponseFormatError, ValidationError
 from verifiedfan.http import (
     ErrorMap,
     PageNumberPager,
     PageRequest,
-    SyncApiClient,
-    SyncOAuth2ClientCredentials,
     iter_pages,
 )
 from verifiedfan.normalizers import email as normalize_email
@@ -41,104 +39,11 @@ from verifiedfan.ticketmaster._commerce_models import (
     parse_payment_method,
     parse_wallet,
 )
-from verifiedfan.ticketmaster._models import AuumCredentials, TmUserNotFoundError
-from verifiedfan.ticketmaster._regions import Region, parse_tmuo
-from verifiedfan.ticketmaster._settings import DEFAULT_REGION_URLS, TmAccountsSettings
+from verifiedfan.ticketmaster._models import TmUserNotFoundError
+from verifiedfan.ticketmaster._regions import Region
+from verifiedfan.ticketmaster._sync.regional import SyncTmRegionalClient, tmuo_path
 
-__all__ = ["SyncTmOrders", "SyncTmRegionalClient", "SyncTmUsers", "SyncTmWallet"]
-
-INTEGRATOR_HEADER = "x-integrator-id"
-
-
-def _tmuo_path(tmuo: str) -> str:
-    return quote(tmuo.strip(), safe="")
-
-
-class SyncTmRegionalClient(SyncApiClient):
-    """The shared half: region URLs, integrator id, one AUUM token source per region."""
-
-    service_name: ClassVar[str] = "tm_regional"
-    settings_class = TmAccountsSettings
-
-    def __init__(
-        self,
-        *,
-        integrator_id: str,
-        auum: AuumCredentials,
-        env: str = "prod",
-        region_urls: Mapping[str, str] | None = None,
-        default_region: Region | str = Region.US,
-        **client: Any,
-    ) -> None:
-        if not isinstance(integrator_id, str) or not integrator_id.strip():
-            raise ConfigurationError(f"{self.service_name}: integrator_id is required (sent on every call)")
-        if not isinstance(auum, AuumCredentials):
-            raise ConfigurationError(f"{self.service_name}: auum= takes AuumCredentials")
-        urls = dict(region_urls) if region_urls is not None else DEFAULT_REGION_URLS.get(env)
-        if urls is None:
-            raise ConfigurationError(f"{self.service_name}: no region URLs for environment {env!r}")
-        try:
-            self.region_urls = {Region(str(k).lower()): v.rstrip("/") for k, v in urls.items()}
-            self.default_region = Region(str(default_region).lower())
-        except ValueError as exc:
-            raise ConfigurationError(f"{self.service_name}: {exc}") from None
-        if self.default_region not in self.region_urls:
-            raise ConfigurationError(f"{self.service_name}: no URL for default region {self.default_region}")
-        headers = {**dict(client.pop("headers", None) or {}), INTEGRATOR_HEADER: integrator_id}
-        super().__init__(headers=headers, **client)
-        self.integrator_id = integrator_id
-        self._auum = auum
-        self._tokens: dict[Region, SyncOAuth2ClientCredentials] = {}
-
-    @classmethod
-    def settings_kwargs(cls, settings: Any) -> dict[str, Any]:
-        if not isinstance(settings, TmAccountsSettings):
-            raise ConfigurationError(f"{cls.__name__}.from_settings takes a TmAccountsSettings")
-        return {
-            "integrator_id": settings.integrator_id,
-            "auum": AuumCredentials(settings.auum_client_id, settings.auum_client_secret.get_secret_value()),
-            "env": settings.environment,
-            "region_urls": settings.region_urls.get(settings.environment),
-            "default_region": settings.default_region,
-            "timeouts": settings.timeouts(),
-            "limits": settings.limits(),
-            "retry": settings.retry_policy(),
-            "max_in_flight": settings.max_in_flight,
-        }
-
-    def route(self, tmuo: object) -> tuple[Region, str]:
-        """The region serving ``tmuo`` and its base URL (ValidationError before any I/O)."""
-        return self._base(parse_tmuo(tmuo).region or self.default_region)
-
-    def _base(self, region: Region | str | None) -> tuple[Region, str]:
-        try:
-            where = Region(str(region).lower()) if region is not None else self.default_region
-        except ValueError:
-            raise ValidationError(f"unknown region {region!r}") from None
-        url = self.region_urls.get(where)
-        if url is None:
-            raise ValidationError(f"{self.service_name}: no URL configured for region {where}")
-        return where, url
-
-    def _token(self, region: Region) -> SyncOAuth2ClientCredentials:
-        auth = self._tokens.get(region)
-        if auth is None:
-            auth = SyncOAuth2ClientCredentials(
-                token_url=f"{self.region_urls[region]}/auum/v1/oauth/token",
-                client_id=self._auum.client_id,
-                client_secret=self._auum.client_secret,
-                http=self.http,
-            )
-            self._tokens[region] = auth
-        return auth
-
-    def _get(self, region: Region, base: str, route: str, path: str, **options: Any) -> Any:
-        return self._call_json("GET", route, url=f"{base}{path}", auth=self._token(region), **options)
-
-    def close(self) -> None:
-        for auth in self._tokens.values():
-            auth.close()
-        super().close()
+__all__ = ["SyncTmOrders", "SyncTmUsers", "SyncTmWallet"]
 
 
 class SyncTmOrders(SyncTmRegionalClient):
@@ -167,7 +72,7 @@ class SyncTmOrders(SyncTmRegionalClient):
         params = {"since": since.astimezone(UTC).isoformat()} if since is not None else {}
         pager = PageNumberPager(items="orders", page_size=page_size, start=0, total_pages="page.totalPages")
         label = f"{self.service_name} {route}"
-        url = f"{base}/orders/v1/users/{_tmuo_path(tmuo)}/orders"
+        url = f"{base}/orders/v1/users/{tmuo_path(tmuo)}/orders"
 
         def fetch(page: PageRequest) -> Any:
             return self._get(where, base, route, url[len(base) :], params={**params, **page.params})
@@ -194,7 +99,7 @@ class SyncTmUsers(SyncTmRegionalClient):
         """The user record of ``tmuo`` (TmUserNotFoundError on 404)."""
         where, base = self.route(tmuo)
         route = "/users/v1/users/{tmuo}"
-        body = self._get(where, base, route, f"/users/v1/users/{_tmuo_path(tmuo)}")
+        body = self._get(where, base, route, f"/users/v1/users/{tmuo_path(tmuo)}")
         return parse_account(body, f"{self.service_name} {route}")
 
     def update_user(self, tmuo: str, fields: TmAccountUpdate) -> TmAccount:
@@ -207,7 +112,7 @@ class SyncTmUsers(SyncTmRegionalClient):
         body = self._call_json(
             "PATCH",
             route,
-            url=f"{base}/users/v1/users/{_tmuo_path(tmuo)}",
+            url=f"{base}/users/v1/users/{tmuo_path(tmuo)}",
             json=payload,
             auth=self._token(where),
             retry_non_idempotent=True,  # setting the same fields twice changes nothing
@@ -238,7 +143,7 @@ class SyncTmWallet(SyncTmRegionalClient):
     def get_wallet(self, tmuo: str) -> TmWalletBalance:
         where, base = self.route(tmuo)
         route = "/wallet/v1/users/{tmuo}"
-        body = self._get(where, base, route, f"/wallet/v1/users/{_tmuo_path(tmuo)}")
+        body = self._get(where, base, route, f"/wallet/v1/users/{tmuo_path(tmuo)}")
         return parse_wallet(body, f"{self.service_name} {route}")
 
     def get_payment_methods(self, tmuo: str) -> list[TmPaymentMethod]:
@@ -253,7 +158,7 @@ class SyncTmWallet(SyncTmRegionalClient):
 
     def _list(self, tmuo: str, route: str, key: str) -> list[Any]:
         where, base = self.route(tmuo)
-        body = self._get(where, base, route, route.replace("{tmuo}", _tmuo_path(tmuo)))
+        body = self._get(where, base, route, route.replace("{tmuo}", tmuo_path(tmuo)))
         items = body.get(key) if isinstance(body, dict) else None
         if not isinstance(items, list):
             raise ResponseFormatError(f"{self.service_name} {route}: the answer has no {key!r} list")

@@ -29,10 +29,10 @@ from verifiedfan.ticketmaster._sms import (
     fill_template,
     to_e164,
 )
+from verifiedfan.ticketmaster._sync.regional import INTEGRATOR_HEADER
 
 __all__ = ["SyncTmSms"]
 
-INTEGRATOR_HEADER = "x-integrator-id"
 REPLAYED_HEADER = "idempotent-replayed"  # set by the API when the key was already used (as Stripe does)
 
 
