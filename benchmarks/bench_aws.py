@@ -7,8 +7,8 @@
 * Peak RSS growth while streaming 100 MiB into S3, each side in a fresh process, against boto3's
   ``upload_fileobj`` of the same stream.
 
-The moto server comes from ``VF_STACK_AWS_ENDPOINT_URL`` (default http://127.0.0.1:15000, what
-``vf stack up aws`` starts).
+The moto server is the stack's ``aws`` (the runner starts it; its address comes from the stack's
+connection settings, ``VF_STACK_AWS_ENDPOINT_URL`` to point at another one).
 """
 
 from __future__ import annotations
@@ -24,8 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks._harness import Comparison, interleaved_rates
+from verifiedfan.stack import StackSettings, connections
 
-ENDPOINT = os.environ.get("VF_STACK_AWS_ENDPOINT_URL", "http://127.0.0.1:15000")
+SERVERS = ("aws",)
+ENDPOINT = connections(StackSettings()).aws.endpoint_url
 KEYS = {"region_name": "us-east-1", "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 ITEM = {"pk": "fan#1", "sk": "profile", "name": "John O'Connor", "score": 97, "artists": ["a1", "a2"]}
 

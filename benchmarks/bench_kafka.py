@@ -1,9 +1,9 @@
 """Kafka: ``Kafka.send_messages`` and ``KafkaConsumer`` against raw confluent-kafka with its own
 ``AvroSerializer``/``AvroDeserializer``: same broker, same registry, same ~1 KB Avro records, same run.
 
-Needs the real servers: ``vf stack up kafka schema-registry`` (or ``VF_KAFKA_BROKERS`` /
-``VF_KAFKA_REGISTRY_URL``). The two sides run interleaved, chunk by chunk, so that the load of the
-shared machine weighs on both alike. A producer chunk counts once the broker acknowledged every
+Needs the stack's ``kafka`` and ``schema-registry`` (the runner starts them; their addresses come
+from the stack's connection settings). The two sides run interleaved, chunk by chunk, so that the
+load of the shared machine weighs on both alike. A producer chunk counts once the broker acknowledged every
 message of it (ours: the awaited ``send_messages`` per batch; raw: ``produce`` each message then
 ``flush`` per batch). Consumer chunks decode every value (group join excluded).
 """
@@ -19,6 +19,7 @@ from typing import Any
 
 from benchmarks._harness import Comparison
 
+SERVERS = ("kafka", "schema-registry")
 SCHEMA: dict[str, Any] = {
     "type": "record",
     "name": "FanVerified",

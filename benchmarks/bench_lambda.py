@@ -24,6 +24,8 @@ import httpx
 
 from benchmarks._harness import Comparison, interleaved_rates
 
+# None of the shared servers: it starts (and stops) a private router of its own, see above.
+SERVERS: tuple[str, ...] = ()
 HANDLER = Path(__file__).resolve().parents[1] / "tests" / "lambda_handlers" / "echo.py"
 EVENT = {"fan_id": "f-12345", "event_id": "e-1", "scores": [1, 2, 3]}
 

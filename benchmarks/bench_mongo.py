@@ -1,19 +1,21 @@
 """verifiedfan.mongo against raw pymongo ``AsyncMongoClient``, on the same server (the stack's FerretDB).
 
-The server comes from ``VF_STACK_MONGO_URL`` (default ``mongodb://127.0.0.1:27018/``, what
-``vf stack up mongo`` starts). Each run uses a fresh database, dropped at the end.
+The server is the stack's ``mongo`` (the runner starts it; its address comes from the stack's
+connection settings, ``VF_STACK_MONGO_URL`` to point at another one). Each run uses a fresh
+database, dropped at the end.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from typing import Any
 
 from benchmarks._harness import Comparison, interleaved_rates
+from verifiedfan.stack import StackSettings, connections
 
-URL = os.environ.get("VF_STACK_MONGO_URL", "mongodb://127.0.0.1:27018/")
+SERVERS = ("mongo",)
+URL = connections(StackSettings()).mongo.url
 
 
 def _doc(i: int) -> dict[str, Any]:

@@ -1,24 +1,26 @@
 """verifiedfan.redis against raw redis-py asyncio, on the same servers (the stack's Redis).
 
 Both sides do the same work: compact JSON encoding/decoding plus one command, with the same 2 s
-socket timeouts (redis-py's default is none, which lets a call hang on a stalled server). The servers come
-from ``VF_STACK_REDIS_URL`` / ``VF_STACK_REDIS_REPLICA_URL`` (default: 127.0.0.1:16379 / 16380,
-what ``vf stack up redis`` starts).
+socket timeouts (redis-py's default is none, which lets a call hang on a stalled server). The servers are
+the stack's ``redis`` primary and replica (the runner starts them; their addresses come from the stack's
+connection settings, ``VF_STACK_REDIS_URL`` / ``VF_STACK_REDIS_REPLICA_URL`` to point at others).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 
 from benchmarks._harness import Comparison, interleaved_rates
+from verifiedfan.stack import StackSettings, connections
 
-PRIMARY = os.environ.get("VF_STACK_REDIS_URL", "redis://127.0.0.1:16379/0")
-REPLICA = os.environ.get("VF_STACK_REDIS_REPLICA_URL", "redis://127.0.0.1:16380/0")
+SERVERS = ("redis",)
+_REDIS = connections(StackSettings()).redis
+PRIMARY = _REDIS.url
+REPLICA = _REDIS.replica_url
 PROFILE = {"id": "12345", "email": "user@example.com", "name": {"first": "John", "last": "O'Connor"}}
 SEP = (",", ":")
 

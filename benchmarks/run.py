@@ -1,6 +1,9 @@
 """Run every benchmark (or those named) and print one table of ratios.
 
 python -m benchmarks.run [--quick] [--json] [NAME ...]
+
+The servers the selected benchmarks declare (``SERVERS`` in each module) are started through the
+stack first, and those this run started are stopped at the end, even when a benchmark fails.
 """
 
 from __future__ import annotations
@@ -8,12 +11,17 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import logging
 import pkgutil
+import signal
 import sys
 import traceback
 from pathlib import Path
+from types import FrameType, ModuleType
 
 from benchmarks._harness import Comparison
+from benchmarks._servers import module_servers, stack_servers
+from verifiedfan.stack import SERVER_NAMES
 
 
 def discover() -> list[str]:
@@ -29,16 +37,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer iterations, for a smoke run")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     results: list[tuple[str, Comparison]] = []
-    failed = []
+    failed: list[str] = []
+    modules: dict[str, ModuleType] = {}
+    wanted: set[str] = set()
     for name in args.names or discover():
-        print(f"running {name}...", file=sys.stderr, flush=True)
         try:
-            module = importlib.import_module(f"benchmarks.bench_{name}")
-            results.extend((name, c) for c in module.run(quick=args.quick))
+            modules[name] = importlib.import_module(f"benchmarks.bench_{name}")
+            wanted.update(module_servers(modules[name]))
         except Exception:
             failed.append(name)
+            modules.pop(name, None)
             traceback.print_exc()
+    servers = [n for n in SERVER_NAMES if n in wanted]
+    previous = signal.signal(signal.SIGTERM, _terminate)  # so that the servers started here are stopped
+    try:
+        if servers:
+            print(f"servers: {', '.join(servers)} (through vf stack)", file=sys.stderr, flush=True)
+        with stack_servers(servers):
+            for name, module in modules.items():
+                print(f"running {name}...", file=sys.stderr, flush=True)
+                try:
+                    results.extend((name, c) for c in module.run(quick=args.quick))
+                except Exception:
+                    failed.append(name)
+                    traceback.print_exc()
+    except Exception:
+        failed.extend(n for n in modules if n not in failed)
+        traceback.print_exc()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if args.json:
         rows = [
             {
@@ -64,7 +93,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"{b:<10} {c.name:<46} {c.ours:>12.2f} {c.reference:>12.2f} {c.unit:<8} {c.ratio:>6.2f}  "
                 f"{c.goal} (vs {c.reference_name})"
             )
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
 
 
 if __name__ == "__main__":
