@@ -128,9 +128,9 @@ def test_the_result_is_immutable_and_bytes_are_accepted() -> None:
     families = parse_prometheus_text(SPEC_EXAMPLE.encode())
     assert families == parse_prometheus_text(SPEC_EXAMPLE)
     sample = families[0].samples[0]
-    with pytest.raises(AttributeError):
+    with pytest.raises(AttributeError, match="cannot assign to field 'value'"):
         sample.value = 1.0  # type: ignore[misc]
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="does not support item assignment"):
         sample.labels["method"] = "get"  # type: ignore[index]
     assert hash(sample) == hash(families[0].samples[0])
 
