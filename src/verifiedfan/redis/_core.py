@@ -230,6 +230,10 @@ class ReplicaHealth:
         return was_up
 
 
+#: Pool size when ``max_connections`` is not given; calls beyond it wait for a free connection.
+DEFAULT_MAX_CONNECTIONS = 100
+
+
 def connection_options(
     *,
     connect_timeout: float | None,
@@ -243,7 +247,9 @@ def connection_options(
         "socket_connect_timeout": connect_timeout,
         "socket_timeout": socket_timeout,
         "client_name": client_name,
-        "max_connections": max_connections,
+        "max_connections": max_connections or DEFAULT_MAX_CONNECTIONS,
+        # how long a call waits for a free pooled connection before failing as a connection error
+        "timeout": (connect_timeout or 0.0) + (socket_timeout or 0.0) or None,
         "health_check_interval": health_check_interval,
         "retry_on_error": [],
     }

@@ -136,9 +136,12 @@ class SyncRedis:
             conn.on_connect()
             self._emit("ready", role)
 
-        client: redis_api.Redis = api.Redis.from_url(
+        # A blocking pool: a burst of calls beyond max_connections waits for a free connection (up to
+        # pool_timeout) instead of failing with "Too many connections", as redis-py's default pool does.
+        pool = api.BlockingConnectionPool.from_url(
             url, retry=retry_mod.Retry(backoff.NoBackoff(), 0), redis_connect_func=on_connect, **options
         )
+        client: redis_api.Redis = api.Redis.from_pool(pool)
         self._owned.append(client)
         return client
 
