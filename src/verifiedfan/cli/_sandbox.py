@@ -217,3 +217,30 @@ def tm(
             ]
             emit("Ticketmaster sandboxes (Ctrl-C to stop; /eu and /apac beside /us)", rows, as_json=False)
         _serve(duration)
+
+
+@app.command("partners")
+def partners(
+    seed: Annotated[int, typer.Option(help="Seed of the sandboxes.")] = 7,
+    latency: Annotated[float, typer.Option(help="Seconds added to every API answer.")] = 0.0,
+    error_rate: Annotated[float, typer.Option(help="Fraction of API requests answered 503.")] = 0.0,
+    duration: Annotated[float | None, typer.Option(help="Serve this many seconds, then stop.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Start the partner sandboxes (PagerDuty Events API v2) and serve."""
+    from verifiedfan.testing.sandbox import PagerDutySandbox
+
+    faults = Faults(latency=latency, error_rate=error_rate)
+    with PagerDutySandbox(seed=seed, faults=faults) as pagerduty:
+        info: dict[str, Any] = {
+            "pagerduty": {"base_url": pagerduty.url, "routing_key": pagerduty.routing_key},
+        }
+        if as_json:
+            print_json(info)
+        else:
+            rows = [
+                {"what": "pagerduty base url (VF_PAGERDUTY_BASE_URL)", "value": pagerduty.url},
+                {"what": "pagerduty routing key (VF_PAGERDUTY_ROUTING_KEY)", "value": pagerduty.routing_key},
+            ]
+            emit("Partner sandboxes (Ctrl-C to stop)", rows, as_json=False)
+        _serve(duration)

@@ -333,3 +333,15 @@ async def test_trigger_sends_pagerdutys_documented_example_body(
     (entry,) = sandbox.journal(route="/v2/enqueue")
     assert entry.json() == {**example, "routing_key": "[REDACTED]"}
     assert entry.headers["content-type"] == "application/json"
+
+
+def test_vf_sandbox_partners_serves_the_pagerduty_sandbox() -> None:
+    from typer.testing import CliRunner
+
+    from verifiedfan.cli._sandbox import app as sandbox_app
+
+    result = CliRunner().invoke(sandbox_app, ["partners", "--duration", "0", "--json"])
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.stdout)
+    assert info["pagerduty"]["base_url"].startswith("http://127.0.0.1:")
+    assert len(info["pagerduty"]["routing_key"]) == 32
