@@ -167,3 +167,22 @@ def test_an_empty_map_translates_nothing() -> None:
     error = _error()
     assert ErrorMap().translate(error) is error
     assert repr(ErrorMap()) == "ErrorMap(statuses=[])"
+
+
+def test_a_tuple_of_rules_is_a_rule_list_and_a_stray_message_is_refused() -> None:
+    pair = (ErrorRule(OtherGoneError, when=lambda e: False), ErrorRule(GoneError))
+    assert type(ErrorMap({404: pair}).translate(_error())) is GoneError  # type: ignore[dict-item]
+    with pytest.raises(TypeError, match="an ErrorMap rule is"):
+        ErrorMap({404: [ErrorRule(GoneError), "a message"]})  # type: ignore[list-item]
+
+
+def test_or_adds_statuses_only_the_right_hand_map_has() -> None:
+    merged = ErrorMap({404: GoneError}) | ErrorMap({503: FamilyErrorTarget})
+    assert type(merged.translate(_error(ServerError, 503))) is FamilyErrorTarget
+    assert repr(merged) == "ErrorMap(statuses=[404, 503])"
+
+
+def test_a_rate_limited_target_for_an_error_without_retry_after_gets_none() -> None:
+    built = ErrorMap({503: SlowDownError}).translate(_error(ServerError, 503))
+    assert isinstance(built, SlowDownError)
+    assert (built.retry_after, built.status_code) == (None, 503)
