@@ -4,5 +4,6 @@
 # Prints a table: module, mutants, killed, survived, score; then the surviving mutants.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/bootstrap.sh >/dev/null
+# bootstrap only when needed: two uv syncs at once in one .venv break it
+[ -x .venv/bin/mutmut ] || bash scripts/bootstrap.sh >/dev/null
 exec .venv/bin/python scripts/mutation.py "$@"
