@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 
-from verifiedfan.errors import ResponseFormatError
+from verifiedfan.errors import HTTPStatusError, ResponseFormatError, TransportError, VFError
+from verifiedfan.http import ErrorMap, ErrorRule, RetryPolicy, SyncApiClient, SyncHttpClient, Timeouts
 from verifiedfan.stack._connections import OtlpConnection
 from verifiedfan.stack._errors import StackError
 
@@ -60,38 +61,48 @@ class ReceivedSpan:
             raise ResponseFormatError(f"not a span: {exc}") from exc
 
 
-class OtlpReceiver:
-    """A client of the receiver's JSON API (``/api/spans``, ``/api/traces``)."""
+def _receiver_error(error: HTTPStatusError, message: str) -> VFError:
+    return StackError(f"OTLP receiver: {message}", server="otlp")
+
+
+class OtlpReceiver(SyncApiClient):
+    """A client of the receiver's JSON API (``/api/spans``, ``/api/traces``), on the API-client kit.
+
+    No retries (the receiver is local; a test polls with :meth:`wait_for_spans`); an error answer or
+    a receiver that does not answer is a :class:`StackError`. ``http=`` / ``transport=`` inject the
+    I/O as in every client of the library.
+    """
+
+    service_name: ClassVar[str] = "otlp_receiver"
+    error_map = ErrorMap(default=ErrorRule(_receiver_error))
 
     def __init__(
         self,
         *,
         connection: OtlpConnection,
-        client: httpx.Client | None = None,
+        http: SyncHttpClient | None = None,
+        transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._base = connection.endpoint.rstrip("/")
-        self._client = client or httpx.Client(timeout=10)
+        super().__init__(
+            base_url=connection.endpoint.rstrip("/"),
+            http=http,
+            transport=transport,
+            retry=RetryPolicy.never(),
+            timeouts=Timeouts(total=10.0),
+        )
         self._sleep = sleep
         self._clock = clock
 
-    def close(self) -> None:
-        self._client.close()
-
-    def __enter__(self) -> OtlpReceiver:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def _json(self, method: str, route: str, params: dict[str, str] | None = None) -> Any:
+        try:
+            return self._call_json(method, route, params=params)
+        except TransportError as exc:
+            raise StackError(f"OTLP receiver at {self.base_url}: {exc}", server="otlp") from exc
 
     def _get(self, path: str, params: dict[str, str] | None = None) -> Any:
-        try:
-            resp = self._client.get(f"{self._base}{path}", params=params)
-            resp.raise_for_status()
-            return resp.json()
-        except httpx.HTTPError as exc:
-            raise StackError(f"OTLP receiver at {self._base}: {exc}", server="otlp") from exc
+        return self._json("GET", path, params)
 
     def spans(self, *, trace_id: str | None = None, name: str | None = None) -> list[ReceivedSpan]:
         params = {k: v for k, v in {"trace_id": trace_id, "name": name}.items() if v is not None}
@@ -104,12 +115,10 @@ class OtlpReceiver:
         return data
 
     def clear(self) -> int:
-        try:
-            resp = self._client.delete(f"{self._base}/api/spans")
-            resp.raise_for_status()
-            return int(resp.json()["deleted"])
-        except httpx.HTTPError as exc:
-            raise StackError(f"OTLP receiver at {self._base}: {exc}", server="otlp") from exc
+        data = self._json("DELETE", "/api/spans")
+        if not isinstance(data, dict) or not isinstance(data.get("deleted"), int):
+            raise ResponseFormatError("DELETE /api/spans did not say how many spans it deleted")
+        return int(data["deleted"])
 
     def wait_for_spans(
         self, count: int = 1, *, trace_id: str | None = None, name: str | None = None, timeout: float = 10.0
