@@ -21,7 +21,7 @@ from verifiedfan.testing.sandbox._http import Request, Response
 from verifiedfan.testing.sandbox._routing import route
 from verifiedfan.testing.sandbox._runner import ApiSandbox
 
-__all__ = ["TM_SEED_USERS", "TmAccountsApp", "TmAccountsSandbox"]
+__all__ = ["TM_SEED_USERS", "RegionalSandbox", "TmAccountsApp", "TmAccountsSandbox", "TmRegionalApp"]
 
 REGIONS = ("us", "eu", "apac")
 
@@ -128,43 +128,23 @@ def _activity(tmuo: str, n: int) -> dict[str, Any]:
     }
 
 
-class TmAccountsApp(SandboxApp):
-    """AUUM, ACOE and ARAI under ``/{region}``; ``client_id``/``client_secret`` (AUUM),
-    ``acoe_client_id``, ``arai_username``/``arai_password`` are the credentials it accepts."""
+class TmRegionalApp(SandboxApp):
+    """The shared half of the Ticketmaster account-side sandboxes: every region under its own path
+    prefix (``/us``, ``/eu``, ``/apac``), the ``x-integrator-id`` check and a per-region counter
+    (``region_<r>`` in ``stats()``), the AUUM client and its bearer check, and the error shape."""
 
-    kind: ClassVar[str] = "tm_accounts"
-    realm: ClassVar[str] = "tm-accounts"
     client_id = "vf-auum-client"
     client_secret = "vf-auum-secret"  # noqa: S105 - a sandbox credential
-    acoe_client_id = "vf-acoe-client"
-    arai_username = "vf-arai"
-    arai_password = "vf-arai-password"  # noqa: S105 - a sandbox credential
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.register_client(self.client_id, self.client_secret)
-        self.users: dict[str, dict[str, dict[str, Any]]] = {r: {} for r in REGIONS}
-        self.activity: dict[str, dict[str, Any]] = {}
-        for n, (region, profile) in enumerate(TM_SEED_USERS):
-            self.users[region][profile["tmuo"].lower()] = dict(profile)
-            self.activity[profile["tmuo"].lower()] = _activity(profile["tmuo"], n)
-        self._ids = itertools.count(900001)
-        self.created_by_key: dict[str, str] = {}
 
     def error(self, status: int, message: str, *, headers: list[tuple[str, str]] | None = None) -> Response:
         return Response.json({"errors": [{"status": str(status), "detail": message}]}, status, headers)
 
-    def info(self) -> dict[str, Any]:
-        return {
-            **super().info(),
-            "client_id": self.client_id,
-            "acoe_client_id": self.acoe_client_id,
-            "arai_username": self.arai_username,
-            "users": {r: sorted(u["tmuo"] for u in users.values()) for r, users in self.users.items()},
-        }
-
-    # -- checks -------------------------------------------------------------------------------------
     def _region(self, request: Request, region: str) -> Response | None:
+        """The refusal for an unknown region or a missing integrator id, else None (and counted)."""
         if region not in REGIONS:
             return self.error(404, f"no region {region!r}")
         if not request.headers.get("x-integrator-id"):
@@ -175,6 +155,50 @@ class TmAccountsApp(SandboxApp):
     def _auum_bearer(self, request: Request) -> Response | None:
         grant = self.bearer(request, allow_app=True)
         return grant if isinstance(grant, Response) else None
+
+
+class RegionalSandbox(ApiSandbox):
+    """A handle on a :class:`TmRegionalApp`, with its per-region URLs and counters."""
+
+    @property
+    def region_urls(self) -> dict[str, str]:
+        """Base URL per region, for the clients' ``region_urls=``."""
+        return {region: f"{self.url}/{region}" for region in REGIONS}
+
+    def region_counts(self) -> dict[str, int]:
+        """API requests received per region."""
+        stats = self.stats()
+        return {region: stats.get(f"region_{region}", 0) for region in REGIONS}
+
+
+class TmAccountsApp(TmRegionalApp):
+    """AUUM, ACOE and ARAI under ``/{region}``; ``client_id``/``client_secret`` (AUUM),
+    ``acoe_client_id``, ``arai_username``/``arai_password`` are the credentials it accepts."""
+
+    kind: ClassVar[str] = "tm_accounts"
+    realm: ClassVar[str] = "tm-accounts"
+    acoe_client_id = "vf-acoe-client"
+    arai_username = "vf-arai"
+    arai_password = "vf-arai-password"  # noqa: S105 - a sandbox credential
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.users: dict[str, dict[str, dict[str, Any]]] = {r: {} for r in REGIONS}
+        self.activity: dict[str, dict[str, Any]] = {}
+        for n, (region, profile) in enumerate(TM_SEED_USERS):
+            self.users[region][profile["tmuo"].lower()] = dict(profile)
+            self.activity[profile["tmuo"].lower()] = _activity(profile["tmuo"], n)
+        self._ids = itertools.count(900001)
+        self.created_by_key: dict[str, str] = {}
+
+    def info(self) -> dict[str, Any]:
+        return {
+            **super().info(),
+            "client_id": self.client_id,
+            "acoe_client_id": self.acoe_client_id,
+            "arai_username": self.arai_username,
+            "users": {r: sorted(u["tmuo"] for u in users.values()) for r, users in self.users.items()},
+        }
 
     def _user(self, region: str, tmuo: str) -> dict[str, Any] | None:
         return self.users[region].get(tmuo.lower())
@@ -260,17 +284,7 @@ class TmAccountsApp(SandboxApp):
         return Response.json(self.activity[tmuo.lower()])
 
 
-class TmAccountsSandbox(ApiSandbox):
+class TmAccountsSandbox(RegionalSandbox):
     """A running :class:`TmAccountsApp` (a thread, or a child process with ``process=True``)."""
 
     app_class = TmAccountsApp
-
-    @property
-    def region_urls(self) -> dict[str, str]:
-        """Base URL per region, for ``TmAccounts(region_urls=...)``."""
-        return {region: f"{self.url}/{region}" for region in REGIONS}
-
-    def region_counts(self) -> dict[str, int]:
-        """API requests received per region."""
-        stats = self.stats()
-        return {region: stats.get(f"region_{region}", 0) for region in REGIONS}

@@ -14,11 +14,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from verifiedfan.testing.sandbox._app import SandboxApp
 from verifiedfan.testing.sandbox._http import Request, Response
 from verifiedfan.testing.sandbox._routing import route
-from verifiedfan.testing.sandbox._runner import ApiSandbox
-from verifiedfan.testing.sandbox._tm_accounts import REGIONS, TM_SEED_USERS
+from verifiedfan.testing.sandbox._tm_accounts import REGIONS, TM_SEED_USERS, RegionalSandbox, TmRegionalApp
 
 __all__ = ["SEED_ORDER_COUNT", "TmCommerceApp", "TmCommerceSandbox"]
 
@@ -41,18 +39,15 @@ def _orders(tmuo: str, count: int) -> list[dict[str, Any]]:
     ]
 
 
-class TmCommerceApp(SandboxApp):
+class TmCommerceApp(TmRegionalApp):
     """Orders, Users and Wallet under ``/{region}``; ``client_id``/``client_secret`` are the AUUM
     credentials its token endpoints accept (the same as the accounts sandbox)."""
 
     kind: ClassVar[str] = "tm_commerce"
     realm: ClassVar[str] = "tm-commerce"
-    client_id = "vf-auum-client"
-    client_secret = "vf-auum-secret"  # noqa: S105 - a sandbox credential
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.register_client(self.client_id, self.client_secret)
         self.users: dict[str, dict[str, dict[str, Any]]] = {r: {} for r in REGIONS}
         self.orders: dict[str, dict[str, Any]] = {}
         self.wallets: dict[str, dict[str, Any]] = {}
@@ -90,17 +85,8 @@ class TmCommerceApp(SandboxApp):
                     ],
                 }  # fmt: skip
 
-    def error(self, status: int, message: str, *, headers: list[tuple[str, str]] | None = None) -> Response:
-        return Response.json({"errors": [{"status": str(status), "detail": message}]}, status, headers)
-
     def _check(self, request: Request, region: str) -> Response | None:
-        if region not in REGIONS:
-            return self.error(404, f"no region {region!r}")
-        if not request.headers.get("x-integrator-id"):
-            return self.error(400, "the x-integrator-id header is required")
-        self.counters[f"region_{region}"] += 1
-        grant = self.bearer(request, allow_app=True)
-        return grant if isinstance(grant, Response) else None
+        return self._region(request, region) or self._auum_bearer(request)
 
     @route("POST", "/{region}/auum/v1/oauth/token", faults=False)
     def token(self, request: Request, region: str) -> Response:
@@ -215,15 +201,7 @@ class TmCommerceApp(SandboxApp):
         return found if isinstance(found, Response) else Response.json({"passes": found["passes"]})
 
 
-class TmCommerceSandbox(ApiSandbox):
+class TmCommerceSandbox(RegionalSandbox):
     """A running :class:`TmCommerceApp` (a thread, or a child process with ``process=True``)."""
 
     app_class = TmCommerceApp
-
-    @property
-    def region_urls(self) -> dict[str, str]:
-        return {region: f"{self.url}/{region}" for region in REGIONS}
-
-    def region_counts(self) -> dict[str, int]:
-        stats = self.stats()
-        return {region: stats.get(f"region_{region}", 0) for region in REGIONS}
