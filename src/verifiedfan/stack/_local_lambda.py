@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from types import TracebackType
+from typing import Any
 
 import httpx
 
-from verifiedfan.errors import HTTPStatusError, TransportError, VFError
-from verifiedfan.http import ErrorMap, ErrorRule, RetryPolicy, SyncApiClient, SyncHttpClient, Timeouts
 from verifiedfan.stack._connections import LambdaConnection
 from verifiedfan.stack._errors import StackError
 
@@ -31,16 +29,8 @@ class LocalFunction:
     log: str
 
 
-def _router_error(error: HTTPStatusError, message: str) -> VFError:
-    code = error.headers.get("x-amzn-errortype", "").rstrip(":")
-    body = error.body
-    detail = body.get("message") if isinstance(body, dict) and isinstance(body.get("message"), str) else body
-    where = f"{error.method} {urlsplit(error.url or '').path}"
-    return StackError(f"local Lambda {where}: {code or error.status_code}: {detail}", server="lambda")
-
-
-class LocalLambda(SyncApiClient):
-    """A client of the local Lambda's deploy endpoints (``/_vf/functions``), on the API-client kit.
+class LocalLambda:
+    """A client of the local Lambda's deploy endpoints (``/_vf/functions``).
 
     ``deploy`` takes a handler file (``handlers/report.py`` with ``handler="handler"``) or a code
     directory with a ``module.function`` handler, like a Lambda zip's root. The function runs in
@@ -48,25 +38,9 @@ class LocalLambda(SyncApiClient):
     the caller's.
     """
 
-    service_name: ClassVar[str] = "local_lambda"
-    error_map = ErrorMap(default=ErrorRule(_router_error))
-
-    def __init__(
-        self,
-        connection: LambdaConnection,
-        *,
-        timeout: float = 30.0,
-        http: SyncHttpClient | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        super().__init__(
-            base_url=connection.endpoint_url.rstrip("/"),
-            http=http,
-            transport=transport,
-            retry=RetryPolicy.never(),  # a deploy is not repeated behind the caller's back
-            timeouts=Timeouts(connect=min(5.0, timeout), total=timeout),
-        )
+    def __init__(self, connection: LambdaConnection, *, timeout: float = 30.0) -> None:
         self.connection = connection
+        self._http = httpx.Client(base_url=connection.endpoint_url.rstrip("/"), timeout=timeout)
 
     def deploy(
         self,
@@ -98,7 +72,7 @@ class LocalLambda(SyncApiClient):
             "timeout": timeout,
             "memory_size": memory_size,
         }
-        data = self._request("PUT", "/_vf/functions/{name}", name=name, json=spec)
+        data = self._call("PUT", f"/_vf/functions/{name}", json=spec)
         return LocalFunction(
             name=data["name"],
             arn=data["arn"],
@@ -111,17 +85,38 @@ class LocalLambda(SyncApiClient):
 
     def remove(self, name: str) -> None:
         """Stop and forget function ``name``."""
-        self._request("DELETE", "/_vf/functions/{name}", name=name)
+        self._call("DELETE", f"/_vf/functions/{name}")
 
     def functions(self) -> list[dict[str, Any]]:
         """The deployed functions (name, ARN, handler, emulator pid and port, log file)."""
-        data: list[dict[str, Any]] = self._request("GET", "/_vf/functions")
+        data: list[dict[str, Any]] = self._call("GET", "/_vf/functions")
         return data
 
-    def _request(self, method: str, route: str, *, name: str | None = None, **kwargs: Any) -> Any:
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         try:
-            return self._call_json(method, route, path={"name": name} if name else None, **kwargs)
-        except TransportError as exc:
+            resp = self._http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
             raise StackError(
-                f"the local Lambda at {self.connection.endpoint_url} did not answer: {exc}", server="lambda"
+                f"the local Lambda at {self.connection.endpoint_url} did not answer: {exc}"
             ) from exc
+        if resp.status_code >= 400:
+            code = resp.headers.get("x-amzn-ErrorType", "").rstrip(":")
+            try:
+                message = resp.json().get("message", resp.text)
+            except ValueError:
+                message = resp.text
+            raise StackError(
+                f"local Lambda {method} {path}: {code or resp.status_code}: {message}", server="lambda"
+            )
+        return resp.json() if resp.content else None
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> LocalLambda:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
