@@ -64,7 +64,9 @@ def test_everything_is_removed_after_a_failing_scenario(
         finally:
             scenario.close()
 
-    with pytest.raises(EventuallyTimeoutError):
+    with pytest.raises(
+        EventuallyTimeoutError, match=r"timed out after .* waiting for: a document in verifications"
+    ):
         failing_scenario()
 
     topics = AdminClient({"bootstrap.servers": vf_kafka.bootstrap_servers}).list_topics(timeout=10).topics

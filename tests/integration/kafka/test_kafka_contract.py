@@ -127,7 +127,10 @@ async def test_an_invalid_payload_sends_nothing(backend: Backend) -> None:
 async def test_an_oversized_message_sends_nothing(backend: Backend) -> None:
     topic = backend.new_topic()
     async with backend.kafka(topic, formatter=JsonFormatter()) as kafka:
-        with pytest.raises(MessageTooLargeError):
+        with pytest.raises(
+            MessageTooLargeError,
+            match=r"batch refused, nothing sent: message 1 is \d+ bytes, more than message.max.bytes",
+        ):
             await kafka.send_messages([{"value": "small"}, {"value": "x" * 1_100_000}])
         await kafka.send_messages([{"value": "marker"}])
     got = await drain(backend, backend.consumer(topic, formatter=JsonFormatter()), 2)
@@ -138,14 +141,18 @@ async def test_an_unknown_topic_sends_nothing(backend: Backend) -> None:
     topic = backend.unique("missing")
     config = {"allow.auto.create.topics": False}
     async with backend.kafka(topic, formatter=JsonFormatter(), producer_config=config) as kafka:
-        with pytest.raises(UnknownTopicError):
+        with pytest.raises(
+            UnknownTopicError, match=r"does not exist \(and was not auto-created\); nothing sent"
+        ):
             await kafka.send_messages([{"value": 1}])
 
 
 async def test_registry_down_sends_nothing(backend: Backend) -> None:
     topic = backend.new_topic()
     async with backend.unreachable_registry_kafka(topic) as kafka:
-        with pytest.raises(RegistryUnavailableError):
+        with pytest.raises(
+            RegistryUnavailableError, match=r"schema registry unavailable at .*gave up after 4 attempts"
+        ):
             await kafka.send_messages([{"value": event(0)}])
     async with backend.kafka(topic, formatter=JsonFormatter()) as marker:
         await marker.send_messages([{"value": "marker"}])
@@ -181,7 +188,7 @@ async def test_at_least_once_a_failed_message_is_read_again(backend: Backend) ->
             raise RuntimeError("handler failed")
 
     async with backend.consumer(topic, group_id=group, formatter=JsonFormatter()) as first:
-        with pytest.raises(RuntimeError):
+        with pytest.raises(RuntimeError, match=r"handler failed"):
             await first.run(failing, idle_timeout=backend.idle)
     async with backend.consumer(topic, group_id=group, formatter=JsonFormatter()) as second:
         await second.run(lambda m: seen.append(m.value), max_messages=2, idle_timeout=backend.idle)

@@ -22,7 +22,9 @@ async def test_a_url_without_the_ccompat_prefix_says_so(vf_schema_registry: Sche
             RegistryUrlError, match=r"not the root of a Confluent Schema Registry API.*ccompat/v7"
         ):
             await registry.get_latest(f"missing-{uuid.uuid4().hex[:8]}")
-        with pytest.raises(ConfigurationError):
+        with pytest.raises(
+            ConfigurationError, match=r"answered 404 without a Confluent error_code: it is not the root"
+        ):
             await registry.get_schema(1)
 
 

@@ -105,7 +105,9 @@ def test_other_exceptions_propagate_at_once() -> None:
 
 def test_the_last_sleep_stops_at_the_deadline() -> None:
     t = FakeTime()
-    with pytest.raises(EventuallyTimeoutError):
+    with pytest.raises(
+        EventuallyTimeoutError, match=r"timed out after 1s \(4 attempts\) waiting for: .*probe"
+    ):
         eventually(sequence(None), timeout=1.0, interval=0.4, clock=t.clock, sleep=t.sleep)
     assert t.sleeps == pytest.approx([0.4, 0.4, 0.2])
 

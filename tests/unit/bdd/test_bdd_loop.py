@@ -112,5 +112,5 @@ def test_close_cancels_pending_tasks_and_further_runs_fail() -> None:
     loop.run(start())
     loop.close()
     assert cancelled == [True]
-    with pytest.raises(NotConnectedError):
+    with pytest.raises(NotConnectedError, match=r"loop is closed"):
         loop.run(answer())

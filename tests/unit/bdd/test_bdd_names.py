@@ -28,7 +28,9 @@ def test_run_ids_are_random_by_default() -> None:
 
 
 def test_a_bad_token_is_refused() -> None:
-    with pytest.raises(BddUsageError):
+    with pytest.raises(
+        BddUsageError, match=r"run id token must be 1-16 characters of \[a-z0-9\], not 'NOT OK'"
+    ):
         new_run_id("x", token=lambda: "NOT OK")
 
 

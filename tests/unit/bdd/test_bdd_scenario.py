@@ -52,7 +52,7 @@ def test_unknown_servers_are_refused(loop: BddLoop, tmp_path: Path) -> None:
 
 
 def test_options_must_be_positive() -> None:
-    with pytest.raises(BddUsageError):
+    with pytest.raises(BddUsageError, match=r"timeout, interval and redis_ttl must be positive"):
         BddOptions(timeout=0)
 
 

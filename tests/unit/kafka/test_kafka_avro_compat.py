@@ -61,7 +61,7 @@ def test_none_accepts_anything() -> None:
 
 
 def test_unknown_level_is_a_configuration_error() -> None:
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ConfigurationError, match=r"unknown compatibility level 'SIDEWAYS'"):
         is_compatible(V2, [V1], "SIDEWAYS")
 
 

@@ -73,7 +73,7 @@ async def test_a_failed_message_is_handed_out_again_by_the_same_consumer(
 ) -> None:
     await kafka.send_messages([{"key": "same", "value": event(f"u{i}")} for i in range(2)])
     async with consumer(broker, registry) as reader:
-        with pytest.raises(RuntimeError):
+        with pytest.raises(RuntimeError, match=r"^x$"):
             await reader.run(lambda m: (_ for _ in ()).throw(RuntimeError("x")), idle_timeout=0.1)
         again = [m.value["userId"] async for m in reader.messages(idle_timeout=0.1)]
     assert again == ["u0", "u1"]
@@ -124,7 +124,10 @@ async def test_without_a_dead_letter_topic_an_undecodable_message_stops_the_cons
 ) -> None:
     broker.append(TOPIC, None, b"junk", None)
     async with consumer(broker, registry) as reader:
-        with pytest.raises(MessageDecodeError):
+        with pytest.raises(
+            MessageDecodeError,
+            match=r"not a Confluent wire-format message: shorter than 5 bytes; stopped there, nothing lost",
+        ):
             await reader.process(lambda m: None, idle_timeout=0.1)
 
 

@@ -100,14 +100,16 @@ async def test_subject_without_its_own_rule_reports_the_global_one(registry: Fak
 
 async def test_unknown_subject_and_id_raise_not_found(registry: FakeSchemaRegistry) -> None:
     client = registry.client()
-    with pytest.raises(SchemaNotFoundError):
+    with pytest.raises(SchemaNotFoundError, match=r"returned 404: Subject 'nope-value' not found"):
         await client.get_latest("nope-value")
-    with pytest.raises(SchemaNotFoundError):
+    with pytest.raises(SchemaNotFoundError, match=r"returned 404: Schema 999 not found"):
         await client.get_schema(999)
 
 
 async def test_an_invalid_schema_is_refused_with_422(registry: FakeSchemaRegistry) -> None:
-    with pytest.raises(InvalidSchemaError):
+    with pytest.raises(
+        InvalidSchemaError, match=r"returned 422: Invalid schema: invalid Avro schema: nosuch"
+    ):
         await registry.client().register(
             "t-value", '{"type": "record", "name": "X", "fields": [{"name": "a", "type": "nosuch"}]}'
         )
@@ -152,7 +154,7 @@ async def test_server_errors_are_retried_then_reported(registry: FakeSchemaRegis
 
 
 async def test_client_errors_are_not_retried(registry: FakeSchemaRegistry) -> None:
-    with pytest.raises(SchemaNotFoundError):
+    with pytest.raises(SchemaNotFoundError, match=r"schemas/ids/1 returned 404: Schema 1 not found"):
         await registry.client().get_schema(1)
     assert registry.requests == 1
 

@@ -112,7 +112,7 @@ def test_name_obj_use_case_4() -> None:
 def test_name_obj_is_frozen() -> None:
     parts = n.name_obj("John", "Doe")
     assert parts is not None
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(dataclasses.FrozenInstanceError, match=r"cannot assign to field 'first'"):
         parts.first = "Jane"  # type: ignore[misc]
 
 

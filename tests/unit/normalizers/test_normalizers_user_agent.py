@@ -78,7 +78,7 @@ def test_is_bot() -> None:
 def test_user_agent_result_is_frozen() -> None:
     info = n.user_agent(IPHONE)
     assert info is not None
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(dataclasses.FrozenInstanceError, match=r"cannot assign to field 'browser'"):
         info.browser = "x"  # type: ignore[misc]
 
 

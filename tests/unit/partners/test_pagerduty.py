@@ -195,12 +195,12 @@ async def test_a_longer_retry_after_is_honoured(
 
 async def test_retries_give_up_after_three(pd: PagerDuty, sandbox: PagerDutySandbox, sleeps: Sleeps) -> None:
     sandbox.inject("503", "503", "503", "503")
-    with pytest.raises(ServerError):
+    with pytest.raises(ServerError, match=r"/v2/enqueue returned 503"):
         await pd.trigger("disk full", "db-1", "warning")
     assert sleeps.waits == [30.0, 30.0, 30.0]
     assert sandbox.counts()["routes"] == {"POST /v2/enqueue": 4}
     sandbox.inject("429", "429", "429", "429")
-    with pytest.raises(RateLimitedError):
+    with pytest.raises(RateLimitedError, match=r"/v2/enqueue returned 429"):
         await pd.trigger("disk full", "db-1", "warning")
 
 
@@ -297,7 +297,7 @@ async def test_network_failure_after_retries_is_a_network_error(sleeps: Sleeps) 
     async with PagerDuty(
         routing_key="R" * 32, base_url="http://127.0.0.1:9", retry=PagerDutyRetryPolicy(sleep=sleeps)
     ) as client:
-        with pytest.raises(NetworkError):
+        with pytest.raises(NetworkError, match=r"/v2/enqueue failed: ConnectError"):
             await client.trigger("s", "src", "info")
     assert sleeps.waits == [30.0, 30.0, 30.0]
 

@@ -296,7 +296,7 @@ def test_process_mode_runs_any_app_class() -> None:
         with pytest.raises(httpx.TransportError):
             _get(sandbox, "/v1/pets/1", token)
         assert [e.status for e in sandbox.journal(method="GET")] == [200, 429, 0]
-        with pytest.raises(NotConnectedError):
+        with pytest.raises(NotConnectedError, match=r"the pets sandbox runs no app in this process"):
             _ = sandbox.app
     assert sandbox._proc is None
 

@@ -27,7 +27,9 @@ async def test_the_async_and_sync_clients_share_one_store_and_updates_into_a_dup
     with server.sync_mongo() as sync_mongo:
         users = sync_mongo.collection("users")
         assert users.count() == 2
-        with pytest.raises(DuplicateKeyError):  # what MongoDB answers (FerretDB: InternalError)
+        with pytest.raises(
+            DuplicateKeyError, match=r"update_one on 'users': duplicate key"
+        ):  # what MongoDB answers (FerretDB: InternalError)
             users.update_one({"email": "b"}, {"$set": {"email": "a"}})
     assert FakeMongoServer().documents("test", "users") == []  # another server, another store
 

@@ -45,7 +45,7 @@ async def test_an_outage_raises_the_typed_connection_error_after_the_retries() -
         await cache.set("k", 1, ttl=60)
         server.available = False
         assert server.available is False
-        with pytest.raises(CacheConnectionError):
+        with pytest.raises(CacheConnectionError, match=r"unreachable after 3 attempts"):
             await cache.set("k", 2, ttl=60)
         assert slept == [0.25, 0.75]
         server.available = True

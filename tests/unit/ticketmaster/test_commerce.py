@@ -86,7 +86,7 @@ async def test_one_order_and_a_missing_one(sandbox: TmCommerceSandbox, orders: T
         2,
         "completed",
     )
-    with pytest.raises(TmOrderNotFoundError):
+    with pytest.raises(TmOrderNotFoundError, match=r"no such Ticketmaster order"):
         await orders.get_order("ord-eu_200001-1")  # the default region, US, does not hold it
     with pytest.raises(ValidationError, match="order_id"):
         await orders.get_order(" ")
@@ -121,7 +121,7 @@ async def test_get_update_and_find_a_user(sandbox: TmCommerceSandbox, users: TmU
     assert found is not None
     assert found.tmuo == "tmuo_eu_200001"
     assert await users.find_user(email="nobody@example.com") is None
-    with pytest.raises(TmUserNotFoundError):
+    with pytest.raises(TmUserNotFoundError, match=r"no Ticketmaster user with that TMUO"):
         await users.get_user("tmuo_us_999")
 
 
@@ -148,7 +148,7 @@ async def test_wallet_payment_methods_and_passes(sandbox: TmCommerceSandbox, wal
     ]
     passes = await wallet.get_passes("tmuo_eu_200001")
     assert [p.pass_id for p in passes] == ["pass-2-0", "pass-2-1", "pass-2-2"]
-    with pytest.raises(TmWalletNotFoundError):
+    with pytest.raises(TmWalletNotFoundError, match=r"no Ticketmaster wallet for that TMUO"):
         await wallet.get_wallet("tmuo_123456")
 
 
@@ -156,10 +156,10 @@ async def test_malformed_answers_are_typed_and_a_503_is_retried(
     sandbox: TmCommerceSandbox, wallet: TmWallet
 ) -> None:
     sandbox.inject("malformed")
-    with pytest.raises(ResponseFormatError):
+    with pytest.raises(ResponseFormatError, match=r"the answer has no 'passes' list"):
         await wallet.get_passes("tmuo_us_100001")
     sandbox.inject("malformed")
-    with pytest.raises(ResponseFormatError):
+    with pytest.raises(ResponseFormatError, match=r"the wallet has no balance"):
         await wallet.get_wallet("tmuo_us_100001")
     sandbox.inject("503")
     assert (await wallet.get_wallet("tmuo_us_100001")).balance == "25.00"

@@ -135,7 +135,7 @@ async def test_bad_input_is_refused_before_any_io(
 
 async def test_server_errors_and_bad_answers_are_typed(sandbox: TmSmsSandbox, sms: TmSms) -> None:
     sandbox.inject("503", "503", "503", "503")
-    with pytest.raises(ServerError):
+    with pytest.raises(ServerError, match=r"/sms/v1/messages returned 503"):
         await sms.send_sms("+12015550123", "one")
     await sms.send_sms("+12015550123", "two")
     sandbox.inject("malformed")  # the replayed answer (a 200) comes back with the wrong shape
