@@ -15,8 +15,23 @@ The clients import no optional dependency at ``import verifiedfan.music``; ``App
 from verifiedfan.music._apple import AppleMusic, DeveloperToken
 from verifiedfan.music._apple_sync import SyncAppleMusic
 from verifiedfan.music._crowd import EngagementSource, FanCheck, verify_fans
-from verifiedfan.music._errors import AppleDeveloperTokenError, AppleUserTokenError, TokenRefreshError
+from verifiedfan.music._errors import (
+    AppleDeveloperTokenError,
+    AppleUserTokenError,
+    AuthorizationCodeError,
+    AuthorizationDeniedError,
+    StateMismatchError,
+    TokenRefreshError,
+)
 from verifiedfan.music._events import FAN_VERIFIED_SCHEMA, FanVerifiedEvent
+from verifiedfan.music._login import (
+    LISTENING_SCOPES,
+    AuthorizationRequest,
+    check_state,
+    code_challenge,
+    new_code_verifier,
+    read_callback,
+)
 from verifiedfan.music._models import Artist, FanEngagement, MusicUser, Platform, Track, UserToken
 from verifiedfan.music._settings import AppleMusicSettings, SpotifySettings
 from verifiedfan.music._spotify import Spotify, TimeRange
@@ -32,11 +47,15 @@ from verifiedfan.music._verify import (
 
 __all__ = [
     "FAN_VERIFIED_SCHEMA",
+    "LISTENING_SCOPES",
     "AppleDeveloperTokenError",
     "AppleMusic",
     "AppleMusicSettings",
     "AppleUserTokenError",
     "Artist",
+    "AuthorizationCodeError",
+    "AuthorizationDeniedError",
+    "AuthorizationRequest",
     "DeveloperToken",
     "EngagementSource",
     "FanCheck",
@@ -46,6 +65,7 @@ __all__ = [
     "Platform",
     "Spotify",
     "SpotifySettings",
+    "StateMismatchError",
     "SyncAppleMusic",
     "SyncSpotify",
     "TargetArtist",
@@ -56,7 +76,11 @@ __all__ = [
     "VerificationCriteria",
     "VerificationReason",
     "VerificationResult",
+    "check_state",
+    "code_challenge",
+    "new_code_verifier",
     "normalize_artist_name",
+    "read_callback",
     "verify_fan",
     "verify_fans",
 ]

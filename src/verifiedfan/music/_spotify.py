@@ -7,7 +7,7 @@ This module is the async source; ``_spotify_sync.py`` (``SyncSpotify``) is gener
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import httpx
@@ -30,6 +30,14 @@ from verifiedfan.http import (
 from verifiedfan.http._api._concurrency import async_gather
 from verifiedfan.music import _parse as parse
 from verifiedfan.music._client import TokenLike, check_limit, check_token
+from verifiedfan.music._login import (
+    LISTENING_SCOPES,
+    AuthorizationRequest,
+    authorization_code_failed,
+    build_authorization_url,
+    check_code_arguments,
+    refresh_token_of,
+)
 from verifiedfan.music._models import Artist, FanEngagement, MusicUser, Track
 from verifiedfan.music._settings import SpotifySettings
 from verifiedfan.music._spotify_core import (
@@ -108,6 +116,7 @@ class Spotify(ApiClient):
             limits=Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
         )
         self.client_id = client_id
+        self.accounts_url = accounts_url.rstrip("/")
         self._basic = basic_authorization(client_id, client_secret, oauth_client=True)
         self._token_url = f"{accounts_url.rstrip('/')}/api/token"
         self._page = page_size
@@ -171,6 +180,61 @@ class Spotify(ApiClient):
         async for page in pages:
             items.extend(page)
         return items, pager.total if pager.total is not None else len(items)
+
+    # -- sign-in (authorization code with PKCE) ----------------------------------------------------
+    def authorization_url(
+        self,
+        redirect_uri: str,
+        *,
+        scopes: Iterable[str] = LISTENING_SCOPES,
+        state: str | None = None,
+        code_verifier: str | None = None,
+        show_dialog: bool = False,
+    ) -> AuthorizationRequest:
+        """Where to send the user to sign in (``GET /authorize`` with ``response_type=code`` and a
+        PKCE S256 challenge). A fresh unguessable ``state`` and ``code_verifier`` are made unless
+        given; keep both server side until the callback (:func:`~verifiedfan.music.read_callback`
+        checks the state, :meth:`exchange_code` sends the verifier). No I/O."""
+        return build_authorization_url(
+            self.accounts_url,
+            self.client_id,
+            redirect_uri,
+            scopes=scopes,
+            state=state,
+            code_verifier=code_verifier,
+            show_dialog=show_dialog,
+        )
+
+    async def exchange_code(
+        self, code: str, redirect_uri: str, code_verifier: str | None = None
+    ) -> UserToken:
+        """The user's tokens for the code of the OAuth callback (``POST /api/token``,
+        ``grant_type=authorization_code``, this client authenticated by its secret, plus the PKCE
+        ``code_verifier`` when the authorization URL carried a challenge). ``redirect_uri`` must be
+        the one of the authorization URL. A used, expired or foreign code, or a wrong verifier,
+        raises :class:`~verifiedfan.music.AuthorizationCodeError`. Never retried once sent: a code
+        is single use, so a replay could only fail."""
+        check_code_arguments(code, redirect_uri, code_verifier)
+        form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
+        if code_verifier is not None:
+            form["code_verifier"] = code_verifier
+        self._log("exchange_code")
+        started = self._clock()
+        try:
+            body = await self._call_json(
+                "POST",
+                "/api/token",
+                url=self._token_url,
+                data=form,
+                headers={"authorization": self._basic},
+                auth=None,
+            )
+        except ClientError as exc:
+            refused = authorization_code_failed(exc)
+            if refused is None:
+                raise
+            raise refused from exc
+        return token_from_answer(body, refresh_token_of(body), started)
 
     # -- endpoints --------------------------------------------------------------------------------
     async def get_user(self, token: TokenLike) -> MusicUser:

@@ -18,7 +18,7 @@ from verifiedfan.testing.sandbox._faults import OUTCOMES, Faults, RateLimiter
 from verifiedfan.testing.sandbox._http import Request, Response
 from verifiedfan.testing.sandbox._journal import Journal
 from verifiedfan.testing.sandbox._routing import Route, Router, collect
-from verifiedfan.testing.sandbox._tokens import APP_SUBJECT, Grant, TokenStore
+from verifiedfan.testing.sandbox._tokens import APP_SUBJECT, Grant, SandboxClock, TokenStore
 
 __all__ = ["SandboxApp"]
 
@@ -50,7 +50,8 @@ class SandboxApp:
         self.seed = seed
         self.faults = faults or Faults()
         self.base_url = "http://127.0.0.1"  # set by the runner once the port is known
-        self.tokens = TokenStore()
+        self.clock = SandboxClock()  # tokens expire on it; ``/_sandbox/clock`` moves it forward
+        self.tokens = TokenStore(clock=self.clock.now)
         self.clients: dict[str, str] = {}
         self.journal = Journal(journal_size)
         self.counters: Counter[str] = Counter()  # events: api_requests, rate_limited, ...
@@ -93,7 +94,9 @@ class SandboxApp:
             self._script.extend(outcomes)
 
     def reset(self) -> None:
-        """Zero the counters, empty the journal and the rate-limit windows, drop injected outcomes."""
+        """Zero the counters, empty the journal and the rate-limit windows, drop injected outcomes,
+        and put the clock back to wall-clock time."""
+        self.clock.reset()
         self.counters.clear()
         self.route_counts.clear()
         self.app_counts.clear()

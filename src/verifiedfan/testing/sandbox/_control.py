@@ -11,7 +11,8 @@
 | ``POST /_sandbox/tokens`` ``{"user_ids": [...], "expires_in": s}`` | mint tokens |
 | ``POST /_sandbox/revoke`` ``{"token"|"user_id"}`` | revoke tokens |
 | ``POST /_sandbox/expire`` ``{"token"|"user_id"}`` (neither: all) | expire access tokens now |
-| ``POST /_sandbox/reset`` | zero counters, clear journal, rate windows, injected outcomes |
+| ``POST /_sandbox/clock`` ``{"advance": s}`` | move the sandbox clock forward (token and code expiry) |
+| ``POST /_sandbox/reset`` | zero counters, clear journal, rate windows, injected outcomes, clock |
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["control"]
 
 _GETS = frozenset({"info", "stats", "counts", "journal", "faults"})
-_POSTS = frozenset({"faults", "reset", "inject", "tokens", "revoke", "expire"})
+_POSTS = frozenset({"faults", "reset", "inject", "tokens", "revoke", "expire", "clock"})
 
 
 def control(app: SandboxApp, request: Request) -> Response:
@@ -74,6 +75,10 @@ def _expire(app: SandboxApp, payload: dict[str, Any], query: dict[str, str]) -> 
     return {"expired": app.tokens.expire(token=payload.get("token"), subject=payload.get("user_id"))}
 
 
+def _clock(app: SandboxApp, payload: dict[str, Any], query: dict[str, str]) -> Any:
+    return {"now": app.clock.advance(float(payload.get("advance", 0)))}
+
+
 def _journal(app: SandboxApp, payload: dict[str, Any], query: dict[str, str]) -> Any:
     entries = app.journal.entries(
         method=query.get("method"), route=query.get("route"), path=query.get("path")
@@ -92,4 +97,5 @@ _ACTIONS = {
     "tokens": _tokens,
     "revoke": _revoke,
     "expire": _expire,
+    "clock": _clock,
 }

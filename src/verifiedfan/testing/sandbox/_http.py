@@ -32,6 +32,8 @@ _REASONS = {
     200: "OK",
     201: "Created",
     204: "No Content",
+    302: "Found",
+    303: "See Other",
     400: "Bad Request",
     401: "Unauthorized",
     403: "Forbidden",

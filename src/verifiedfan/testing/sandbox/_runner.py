@@ -267,6 +267,11 @@ class ApiSandbox:
         """Make access tokens expire now (one, a user's, or all); refresh tokens keep working."""
         return int(self.control("expire", {"token": token, "user_id": user_id})["expired"])
 
+    def advance_clock(self, seconds: float) -> float:
+        """Move the sandbox's clock ``seconds`` forward (tokens and authorization codes expire on
+        it; ``reset`` puts it back); returns the sandbox's new now."""
+        return float(self.control("clock", {"advance": seconds})["now"])
+
     def stats(self) -> dict[str, int]:
         """Event counters: ``api_requests``, ``token_requests``, ``refresh_grants``, ``rate_limited``,
         ``injected_errors``, ``connection_faults``..."""

@@ -4,7 +4,11 @@ process, see :class:`~verifiedfan.testing.sandbox.ApiSandbox`), with seeded-user
 from __future__ import annotations
 
 from typing import ClassVar
+from urllib.parse import urlencode
 
+import httpx
+
+from verifiedfan.errors import ValidationError
 from verifiedfan.music._models import UserToken
 from verifiedfan.music._verify import TargetArtist
 from verifiedfan.testing.sandbox._app import SandboxApp
@@ -14,6 +18,7 @@ from verifiedfan.testing.sandbox._faults import Faults
 from verifiedfan.testing.sandbox._music import MusicApp
 from verifiedfan.testing.sandbox._runner import ApiSandbox
 from verifiedfan.testing.sandbox._spotify import SpotifyApp
+from verifiedfan.testing.sandbox._spotify_auth import DEFAULT_CODE_TTL
 
 __all__ = ["AppleMusicSandbox", "Sandbox", "SpotifySandbox"]
 
@@ -71,6 +76,8 @@ class SpotifySandbox(Sandbox):
         process: bool = False,
         client_id: str = "sandbox-client-id",
         client_secret: str = "sandbox-client-secret",  # noqa: S107 - a sandbox credential
+        code_ttl: float = DEFAULT_CODE_TTL,
+        redirect_uris: tuple[str, ...] = (),
     ) -> None:
         super().__init__(
             host=host,
@@ -80,6 +87,8 @@ class SpotifySandbox(Sandbox):
             process=process,
             client_id=client_id,
             client_secret=client_secret,
+            code_ttl=code_ttl,
+            redirect_uris=list(redirect_uris),
         )
         self.client_id = client_id
         self.client_secret = client_secret
@@ -91,6 +100,19 @@ class SpotifySandbox(Sandbox):
     @property
     def accounts_url(self) -> str:
         return self.url
+
+    def authorize(self, authorization_url: str, *, user: str = "fan-top-1", deny: bool = False) -> str:
+        """Play the user's browser on an authorization URL: ``user`` signs in and grants access (or
+        declines with ``deny=True``); returns the callback URL Spotify redirects to (with ``code``
+        and ``state``, or ``error``). A refused request (unknown client, redirect URI not allowed)
+        raises :class:`~verifiedfan.errors.ValidationError` with the page's text."""
+        extra = {"sandbox_user": user, **({"sandbox_consent": "deny"} if deny else {})}
+        sep = "&" if "?" in authorization_url else "?"
+        response = httpx.get(authorization_url + sep + urlencode(extra), follow_redirects=False, timeout=30)
+        location: str | None = response.headers.get("location")
+        if response.status_code != 302 or not location:
+            raise ValidationError(f"the sandbox refused the authorization request: {response.text}")
+        return location
 
 
 class AppleMusicSandbox(Sandbox):

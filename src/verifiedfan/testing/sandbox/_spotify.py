@@ -15,8 +15,8 @@ from typing import Any
 from verifiedfan.testing.sandbox._catalog import Catalog, SeedArtist, SeedTrack, SeedUser
 from verifiedfan.testing.sandbox._faults import Faults
 from verifiedfan.testing.sandbox._http import Request, Response, dumps
-from verifiedfan.testing.sandbox._music import MusicApp
 from verifiedfan.testing.sandbox._routing import route
+from verifiedfan.testing.sandbox._spotify_auth import DEFAULT_CODE_TTL, SpotifyAccountsApp
 
 __all__ = ["SpotifyApp"]
 
@@ -30,8 +30,9 @@ _SCOPE = (
 )
 
 
-class SpotifyApp(MusicApp):
-    """The Spotify Web API and accounts service of the sandbox (one server serves both)."""
+class SpotifyApp(SpotifyAccountsApp):
+    """The Spotify Web API and accounts service of the sandbox (one server serves both); the
+    sign-in (``/authorize`` and the code grant) is :class:`SpotifyAccountsApp`'s."""
 
     kind = "spotify"
     realm = "spotify"
@@ -44,8 +45,12 @@ class SpotifyApp(MusicApp):
         catalog: Catalog | None = None,
         client_id: str = "sandbox-client-id",
         client_secret: str = "sandbox-client-secret",  # noqa: S107 - a sandbox credential
+        code_ttl: float = DEFAULT_CODE_TTL,
+        redirect_uris: tuple[str, ...] = (),
     ) -> None:
-        super().__init__(seed=seed, faults=faults, catalog=catalog)
+        super().__init__(
+            seed=seed, faults=faults, catalog=catalog, code_ttl=code_ttl, redirect_uris=tuple(redirect_uris)
+        )
         self.client_id = client_id
         self.client_secret = client_secret
         self.register_client(client_id, client_secret)
@@ -167,7 +172,11 @@ class SpotifyApp(MusicApp):
     # -- routes -----------------------------------------------------------------------------------
     @route("POST", "/api/token", faults=False)
     def token(self, request: Request) -> Response:
-        """The accounts service's token endpoint (client credentials and refresh token grants)."""
+        """The accounts service's token endpoint: the authorization code grant (the sign-in), client
+        credentials and refresh token grants."""
+        if request.form().get("grant_type") == "authorization_code":
+            self.counters["token_requests"] += 1
+            return self.authorization_code_grant(request, request.form())
         return self.oauth_token(request, scope=_SCOPE)
 
     @route("GET", "/v1/me")

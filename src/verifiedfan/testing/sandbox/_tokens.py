@@ -1,14 +1,16 @@
-"""Tokens of a sandbox: bearer access tokens, refresh tokens, revocation and forced expiry."""
+"""Tokens of a sandbox: bearer access tokens, refresh tokens, revocation and forced expiry, on a
+clock that tests can move forward (:class:`SandboxClock`) instead of sleeping."""
 
 from __future__ import annotations
 
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-__all__ = ["Grant", "TokenStore"]
+__all__ = ["Grant", "SandboxClock", "TokenStore"]
 
 APP_SUBJECT = "__app__"  # the subject of a client-credentials token: an app, no user
 
@@ -28,11 +30,33 @@ class Grant:
         return self.subject == APP_SUBJECT
 
 
+class SandboxClock:
+    """The sandbox's idea of now: wall-clock time plus an offset that :meth:`advance` moves
+    forward, so a test makes a token or an authorization code expire without sleeping."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def now(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> float:
+        """Move the clock ``seconds`` forward (never back); returns the new now."""
+        if not seconds >= 0:
+            raise ValueError("the sandbox clock only moves forward")
+        self.offset += seconds
+        return self.now()
+
+    def reset(self) -> None:
+        self.offset = 0.0
+
+
 class TokenStore:
     """Access and refresh tokens in memory. Thread-safe; lookups take no lock."""
 
-    def __init__(self, *, prefix: str = "sbx") -> None:
+    def __init__(self, *, prefix: str = "sbx", clock: Callable[[], float] = time.time) -> None:
         self._prefix = prefix
+        self._clock = clock
         self._access: dict[str, Grant] = {}
         self._refresh: dict[str, Grant] = {}
         self._lock = threading.Lock()
@@ -48,7 +72,7 @@ class TokenStore:
     ) -> dict[str, Any]:
         """A new access token (and refresh token unless ``refresh=False``) for ``subject``:
         ``{"access_token", "refresh_token", "expires_at", "expires_in"}``."""
-        grant = Grant(subject, client_id, time.time() + ttl, scope)
+        grant = Grant(subject, client_id, self._clock() + ttl, scope)
         access = f"{self._prefix}-at-{secrets.token_urlsafe(18)}"
         out: dict[str, Any] = {
             "access_token": access,
@@ -68,7 +92,7 @@ class TokenStore:
         grant = self._access.get(token)
         if grant is None:
             return None, "invalid"
-        if grant.expires_at <= time.time():
+        if grant.expires_at <= self._clock():
             return None, "expired"
         return grant, ""
 
@@ -90,7 +114,7 @@ class TokenStore:
     def expire(self, *, token: str | None = None, subject: str | None = None) -> int:
         """Make access tokens expire now: one, every token of ``subject``, or all when both are
         ``None``. Refresh tokens keep working. Returns how many expired."""
-        past = time.time() - 1
+        past = self._clock() - 1
         with self._lock:
             doomed = [
                 t
