@@ -60,6 +60,9 @@ PAIRS: list[tuple[str, str]] = [
     ("src/verifiedfan/aws/_async/cloudwatch.py", "src/verifiedfan/aws/_sync/cloudwatch.py"),
     ("src/verifiedfan/aws/_async/lambda_.py", "src/verifiedfan/aws/_sync/lambda_.py"),
     ("src/verifiedfan/aws/_async/stepfunctions.py", "src/verifiedfan/aws/_sync/stepfunctions.py"),
+    ("src/verifiedfan/aws/_async/batching.py", "src/verifiedfan/aws/_sync/batching.py"),
+    ("src/verifiedfan/aws/_async/sqs.py", "src/verifiedfan/aws/_sync/sqs.py"),
+    ("src/verifiedfan/aws/_async/sns.py", "src/verifiedfan/aws/_sync/sns.py"),
     ("src/verifiedfan/http/_api/_async/__init__.py", "src/verifiedfan/http/_api/_sync/__init__.py"),
     ("src/verifiedfan/http/_api/_async/auth.py", "src/verifiedfan/http/_api/_sync/auth.py"),
     ("src/verifiedfan/http/_api/_async/tokens.py", "src/verifiedfan/http/_api/_sync/tokens.py"),
@@ -92,6 +95,7 @@ SUBS: list[tuple[str, str]] = [
     ("AwsClients", "SyncAwsClients"),
     ("AwsService", "SyncAwsService"),
     ('(S3|DynamoDB|SecretsManager|CloudWatch|Lambda|StepFunctions)(?=[(:\\[\\],"]|\\s*$)', r"Sync\1"),
+    ('(SQS|SNS|Kinesis|Firehose)(?=[(:\\[\\],"]|\\s*$)', r"Sync\1"),
     # the API-client base and the clients built on it
     ("ApiClient", "SyncApiClient"),
     ("Spotify", "SyncSpotify"),

@@ -14,7 +14,10 @@ from verifiedfan.aws._async.dynamodb import DynamoDB
 from verifiedfan.aws._async.lambda_ import Lambda
 from verifiedfan.aws._async.s3 import S3
 from verifiedfan.aws._async.secrets import SecretsManager
+from verifiedfan.aws._async.sns import SNS
+from verifiedfan.aws._async.sqs import SQS
 from verifiedfan.aws._async.stepfunctions import StepFunctions
+from verifiedfan.aws._batch_core import BatchResult, EntryFailure, Sent
 from verifiedfan.aws._ddb_core import BatchWriteResult, QueryPage, ReturnValues, Update, UpdateFailure
 from verifiedfan.aws._errors import (
     AwsAccessDeniedError,
@@ -43,11 +46,32 @@ from verifiedfan.aws._limits import (
     DYNAMODB_READ,
     DYNAMODB_WRITE,
     FIREHOSE,
+    FIREHOSE_MAX_BATCH_BYTES,
+    FIREHOSE_MAX_RECORD_BYTES,
+    FIREHOSE_MAX_RECORDS,
+    FIREHOSE_RECORDS_PER_SECOND,
+    KINESIS_MAX_BATCH_BYTES,
+    KINESIS_MAX_RECORD_BYTES,
+    KINESIS_MAX_RECORDS,
     MAX_BATCH_SIZE,
+    MESSAGE_MAX_ATTRIBUTES,
     S3_DELETE,
     S3_MAX_PARTS,
     S3_MIN_PART_SIZE,
     S3_PRESIGN_MAX_SECONDS,
+    SNS_MAX_BATCH,
+    SNS_MAX_BATCH_BYTES,
+    SQS_MAX_BATCH,
+    SQS_MAX_BATCH_BYTES,
+    SQS_MAX_DELAY_SECONDS,
+)
+from verifiedfan.aws._msg_core import (
+    AttributeValue,
+    ReceivedMessage,
+    RedriveResult,
+    SnsMessage,
+    SqsMessage,
+    dedup_default,
 )
 from verifiedfan.aws._s3_core import (
     DeleteFailure,
@@ -81,6 +105,8 @@ from verifiedfan.aws._sync.dynamodb import SyncDynamoDB
 from verifiedfan.aws._sync.lambda_ import SyncLambda
 from verifiedfan.aws._sync.s3 import SyncS3
 from verifiedfan.aws._sync.secrets import SyncSecretsManager
+from verifiedfan.aws._sync.sns import SyncSNS
+from verifiedfan.aws._sync.sqs import SyncSQS
 from verifiedfan.aws._sync.stepfunctions import SyncStepFunctions
 
 __all__ = [
@@ -89,16 +115,32 @@ __all__ = [
     "DYNAMODB_READ",
     "DYNAMODB_WRITE",
     "FIREHOSE",
+    "FIREHOSE_MAX_BATCH_BYTES",
+    "FIREHOSE_MAX_RECORDS",
+    "FIREHOSE_MAX_RECORD_BYTES",
+    "FIREHOSE_RECORDS_PER_SECOND",
     "INSTRUMENTED_OPERATIONS",
+    "KINESIS_MAX_BATCH_BYTES",
+    "KINESIS_MAX_RECORDS",
+    "KINESIS_MAX_RECORD_BYTES",
     "LAMBDA_EVENT_PAYLOAD_MAX",
     "LAMBDA_SYNC_PAYLOAD_MAX",
     "MAX_BATCH_SIZE",
+    "MESSAGE_MAX_ATTRIBUTES",
     "S3",
     "S3_DELETE",
     "S3_MAX_PARTS",
     "S3_MIN_PART_SIZE",
     "S3_PRESIGN_MAX_SECONDS",
     "SFN_MAX_PAYLOAD",
+    "SNS",
+    "SNS_MAX_BATCH",
+    "SNS_MAX_BATCH_BYTES",
+    "SQS",
+    "SQS_MAX_BATCH",
+    "SQS_MAX_BATCH_BYTES",
+    "SQS_MAX_DELAY_SECONDS",
+    "AttributeValue",
     "AwsAccessDeniedError",
     "AwsBatchError",
     "AwsClients",
@@ -110,6 +152,7 @@ __all__ = [
     "AwsThrottledError",
     "AwsTimeoutError",
     "AwsValidationError",
+    "BatchResult",
     "BatchWriteResult",
     "CloudWatch",
     "CloudWatchApiSink",
@@ -117,6 +160,7 @@ __all__ = [
     "DeleteFailure",
     "DeleteResult",
     "DynamoDB",
+    "EntryFailure",
     "Execution",
     "ExecutionStarted",
     "ExecutionStatus",
@@ -129,18 +173,25 @@ __all__ = [
     "ObjectPage",
     "ObjectSummary",
     "QueryPage",
+    "ReceivedMessage",
+    "RedriveResult",
     "RetryMode",
     "ReturnValues",
     "SecretBackedSettings",
     "SecretSettingsSource",
     "SecretsManager",
+    "Sent",
     "SigV4Auth",
+    "SnsMessage",
+    "SqsMessage",
     "StepFunctions",
     "SyncAwsClients",
     "SyncCloudWatch",
     "SyncDynamoDB",
     "SyncLambda",
     "SyncS3",
+    "SyncSNS",
+    "SyncSQS",
     "SyncSecretsManager",
     "SyncStepFunctions",
     "TaskDoesNotExistError",
@@ -149,6 +200,7 @@ __all__ = [
     "Update",
     "UpdateFailure",
     "UploadResult",
+    "dedup_default",
     "settings_values_from_secret",
     "translate",
 ]

@@ -159,6 +159,8 @@ _NOT_FOUND = frozenset(
         "ExecutionDoesNotExist",
         "TaskDoesNotExist",
         "ParameterNotFound",
+        "QueueDoesNotExist",
+        "AWS.SimpleQueueService.NonExistentQueue",
     }
 )
 _THROTTLED = frozenset(
@@ -177,6 +179,7 @@ _THROTTLED = frozenset(
         "LimitExceededException",
         "TransactionInProgressException",
         "PriorRequestNotComplete",
+        "KMSThrottlingException",
     }
 )
 _CONDITIONAL = frozenset({"ConditionalCheckFailedException", "PreconditionFailed", "412"})
@@ -216,6 +219,13 @@ _VALIDATION = frozenset(
         "EntityTooSmall",
         "InvalidPart",
         "InvalidPartOrder",
+        "InvalidMessageContents",
+        "BatchRequestTooLong",
+        "AWS.SimpleQueueService.BatchRequestTooLong",
+        "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
+        "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
+        "TooManyEntriesInBatchRequest",
+        "BatchEntryIdsNotDistinct",
     }
 )
 

@@ -36,6 +36,17 @@ INSTRUMENTED_OPERATIONS: dict[str, tuple[str, ...]] = {
         "batch_write_item",
     ),
     "secretsmanager": ("get_secret_value",),
+    "sqs": (
+        "send_message",
+        "send_message_batch",
+        "receive_message",
+        "delete_message",
+        "delete_message_batch",
+        "list_dead_letter_source_queues",
+    ),
+    "sns": ("publish", "publish_batch"),
+    "kinesis": ("describe_stream_summary", "list_shards", "put_record", "put_records"),
+    "firehose": ("describe_delivery_stream", "put_record", "put_record_batch"),
     "cloudwatch": ("put_metric_data",),
     "lambda": ("invoke",),
     "stepfunctions": (

@@ -13,7 +13,8 @@ Session fixtures (typed, frozen connection settings): ``vf_kafka``, ``vf_schema_
 Per-test isolation (cleaned up afterwards): ``vf_kafka_topic`` (a new topic), ``vf_redis_prefix``
 (a key prefix; its keys are deleted), ``vf_mongo_db`` (a database, dropped), ``vf_s3_bucket`` (a
 bucket, emptied and deleted), ``vf_dynamodb_table`` (a table, deleted), ``vf_secret`` (a secret,
-deleted), ``vf_state_machine`` (a Step Functions callback machine, deleted), ``vf_lambda_function``
+deleted), ``vf_aws_resources`` (makes SQS queues, SNS topics, Kinesis and Firehose streams; all
+removed), ``vf_state_machine`` (a Step Functions callback machine, deleted), ``vf_lambda_function``
 (a factory that deploys a Python handler to the local Lambda; removed afterwards),
 ``vf_otlp_receiver`` (a client of the receiver's span API).
 
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
         Stack,
         StackSettings,
     )
+    from verifiedfan.testing.aws_resources import AwsResources
     from verifiedfan.testing.stepfunctions import CallbackStateMachine
 
 __all__ = ["LambdaDeployer", "StackSession", "unavailable_outcome"]
@@ -391,6 +393,16 @@ def vf_secret(vf_aws: AwsConnection) -> Iterator[str]:
     finally:
         sm.delete_secret(SecretId=name, ForceDeleteWithoutRecovery=True)
         sm.close()
+
+
+@pytest.fixture
+def vf_aws_resources(vf_aws: AwsConnection) -> Iterator[AwsResources]:
+    """Makes SQS queues, SNS topics, Kinesis and Firehose streams for this test
+    (:class:`~verifiedfan.testing.aws_resources.AwsResources`); all removed afterwards."""
+    from verifiedfan.testing.aws_resources import AwsResources
+
+    with AwsResources(vf_aws) as resources:
+        yield resources
 
 
 @pytest.fixture
