@@ -76,6 +76,7 @@ PAIRS: list[tuple[str, str]] = [
     ("src/verifiedfan/ticketmaster/_async/commerce.py", "src/verifiedfan/ticketmaster/_sync/commerce.py"),
     ("src/verifiedfan/partners/_async/__init__.py", "src/verifiedfan/partners/_sync/__init__.py"),
     ("src/verifiedfan/partners/_async/pagerduty.py", "src/verifiedfan/partners/_sync/pagerduty.py"),
+    ("src/verifiedfan/partners/_async/sfmc.py", "src/verifiedfan/partners/_sync/sfmc.py"),
     ("src/verifiedfan/music/_spotify.py", "src/verifiedfan/music/_spotify_sync.py"),
     ("src/verifiedfan/music/_apple.py", "src/verifiedfan/music/_apple_sync.py"),
     # tests: the blocking client passes the same suite
@@ -104,6 +105,7 @@ SUBS: list[tuple[str, str]] = [
     ("(TmDiscovery|DiscoveryLimiter)", r"Sync\1"),
     ("TmSms", "SyncTmSms"),
     ('PagerDuty(?=[(:\\[\\],"]|\\s*$)', "SyncPagerDuty"),
+    ('Sfmc(?=[(:\\[\\],"]|\\s*$)', "SyncSfmc"),
     ("(TmOrders|TmUsers|TmWallet|TmRegionalClient)", r"Sync\1"),
     ("UserTokens", "SyncUserTokens"),
     ("UserTokenAuth", "SyncUserTokenAuth"),

@@ -227,13 +227,22 @@ def partners(
     duration: Annotated[float | None, typer.Option(help="Serve this many seconds, then stop.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Start the partner sandboxes (PagerDuty Events API v2) and serve."""
-    from verifiedfan.testing.sandbox import PagerDutySandbox
+    """Start the partner sandboxes (PagerDuty Events API v2, Salesforce Marketing Cloud) and serve."""
+    from verifiedfan.testing.sandbox import PagerDutySandbox, SfmcSandbox
 
     faults = Faults(latency=latency, error_rate=error_rate)
-    with PagerDutySandbox(seed=seed, faults=faults) as pagerduty:
+    with (
+        PagerDutySandbox(seed=seed, faults=faults) as pagerduty,
+        SfmcSandbox(seed=seed, faults=faults) as sfmc,
+    ):
         info: dict[str, Any] = {
             "pagerduty": {"base_url": pagerduty.url, "routing_key": pagerduty.routing_key},
+            "sfmc": {
+                "auth_base_url": sfmc.url,
+                "client_id": sfmc.client_id,
+                "client_secret": sfmc.client_secret,
+                "account_id": sfmc.account_id,
+            },
         }
         if as_json:
             print_json(info)
@@ -241,6 +250,12 @@ def partners(
             rows = [
                 {"what": "pagerduty base url (VF_PAGERDUTY_BASE_URL)", "value": pagerduty.url},
                 {"what": "pagerduty routing key (VF_PAGERDUTY_ROUTING_KEY)", "value": pagerduty.routing_key},
+                {"what": "sfmc auth url (VF_SFMC_AUTH_BASE_URL)", "value": sfmc.url},
+                {
+                    "what": "sfmc client id / secret (VF_SFMC_CLIENT_ID, _SECRET)",
+                    "value": f"{sfmc.client_id} / {sfmc.client_secret}",
+                },
+                {"what": "sfmc account id (VF_SFMC_ACCOUNT_ID)", "value": sfmc.account_id},
             ]
             emit("Partner sandboxes (Ctrl-C to stop)", rows, as_json=False)
         _serve(duration)

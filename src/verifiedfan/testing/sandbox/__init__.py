@@ -67,6 +67,7 @@ from verifiedfan.testing.sandbox._pytest import sandbox_fixture
 from verifiedfan.testing.sandbox._routing import Route, route
 from verifiedfan.testing.sandbox._runner import ApiSandbox
 from verifiedfan.testing.sandbox._server import AppleMusicSandbox, Sandbox, SpotifySandbox
+from verifiedfan.testing.sandbox._sfmc import SfmcApp, SfmcSandbox
 from verifiedfan.testing.sandbox._spotify import SpotifyApp
 from verifiedfan.testing.sandbox._tm_accounts import TM_SEED_USERS, TmAccountsApp, TmAccountsSandbox
 from verifiedfan.testing.sandbox._tm_commerce import SEED_ORDER_COUNT, TmCommerceApp, TmCommerceSandbox
@@ -97,6 +98,8 @@ __all__ = [
     "Route",
     "Sandbox",
     "SandboxApp",
+    "SfmcApp",
+    "SfmcSandbox",
     "SpotifyApp",
     "SpotifySandbox",
     "TmAccountsApp",
