@@ -77,6 +77,8 @@ PAIRS: list[tuple[str, str]] = [
     ("src/verifiedfan/partners/_async/__init__.py", "src/verifiedfan/partners/_sync/__init__.py"),
     ("src/verifiedfan/partners/_async/pagerduty.py", "src/verifiedfan/partners/_sync/pagerduty.py"),
     ("src/verifiedfan/partners/_async/sfmc.py", "src/verifiedfan/partners/_sync/sfmc.py"),
+    ("src/verifiedfan/internal/_async/__init__.py", "src/verifiedfan/internal/_sync/__init__.py"),
+    ("src/verifiedfan/internal/_async/titan.py", "src/verifiedfan/internal/_sync/titan.py"),
     ("src/verifiedfan/music/_spotify.py", "src/verifiedfan/music/_spotify_sync.py"),
     ("src/verifiedfan/music/_apple.py", "src/verifiedfan/music/_apple_sync.py"),
     # tests: the blocking client passes the same suite
@@ -107,6 +109,8 @@ SUBS: list[tuple[str, str]] = [
     ('PagerDuty(?=[(:\\[\\],"]|\\s*$)', "SyncPagerDuty"),
     ('Sfmc(?=[(:\\[\\],"]|\\s*$)', "SyncSfmc"),
     ("(TmOrders|TmUsers|TmWallet|TmRegionalClient)", r"Sync\1"),
+    ("TitanClient", "SyncTitanClient"),
+    ("WorkerTokenAuth", "SyncWorkerTokenAuth"),
     ("UserTokens", "SyncUserTokens"),
     ("UserTokenAuth", "SyncUserTokenAuth"),
     ("OAuth2ClientCredentials", "SyncOAuth2ClientCredentials"),

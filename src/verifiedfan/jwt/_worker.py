@@ -99,6 +99,12 @@ class WorkerTokenMinter:
                 self._cached = self._mint()
             return self._cached[0]
 
+    def forget(self, token: str | None) -> None:
+        """Drop the cached token when it is ``token`` (a receiver refused it): the next call mints anew."""
+        with self._lock:
+            if self._cached is not None and token is not None and self._cached[0] == token:
+                self._cached = None
+
     def authorization_header(self) -> dict[str, str]:
         """``{'authorization': 'Bearer <token>'}`` to merge into a request's headers."""
         return {"authorization": f"Bearer {self.token()}"}

@@ -1,0 +1,1 @@
+"""Async sources of :mod:`verifiedfan.internal` (the ``_sync`` twins are generated)."""
