@@ -63,6 +63,7 @@ PAIRS: list[tuple[str, str]] = [
     ("src/verifiedfan/aws/_async/batching.py", "src/verifiedfan/aws/_sync/batching.py"),
     ("src/verifiedfan/aws/_async/sqs.py", "src/verifiedfan/aws/_sync/sqs.py"),
     ("src/verifiedfan/aws/_async/sns.py", "src/verifiedfan/aws/_sync/sns.py"),
+    ("src/verifiedfan/aws/lambda_events/_async.py", "src/verifiedfan/aws/lambda_events/_sync.py"),
     ("src/verifiedfan/http/_api/_async/__init__.py", "src/verifiedfan/http/_api/_sync/__init__.py"),
     ("src/verifiedfan/http/_api/_async/auth.py", "src/verifiedfan/http/_api/_sync/auth.py"),
     ("src/verifiedfan/http/_api/_async/tokens.py", "src/verifiedfan/http/_api/_sync/tokens.py"),
@@ -97,6 +98,7 @@ SUBS: list[tuple[str, str]] = [
     ("Mongo(Collection|Cursor)?", r"SyncMongo\1"),
     ("AwsClients", "SyncAwsClients"),
     ("AwsService", "SyncAwsService"),
+    ("(BatchProcessor|RecordHandler)", r"Sync\1"),
     ('(S3|DynamoDB|SecretsManager|CloudWatch|Lambda|StepFunctions)(?=[(:\\[\\],"]|\\s*$)', r"Sync\1"),
     ('(SQS|SNS|Kinesis|Firehose)(?=[(:\\[\\],"]|\\s*$)', r"Sync\1"),
     # the API-client base and the clients built on it
