@@ -90,6 +90,7 @@ assert families[0].name == "x", families
     "bdd": ([], "import pytest_bdd, jsonschema\n"),
     "testing": ([], "import fakeredis, mongomock, pytest_asyncio\n"),
     "cli": ([], "import typer, rich\n"),
+    "snowflake": ([], "import snowflake.connector\n"),
     "all": (
         [
             "verifiedfan.testing",
