@@ -46,8 +46,9 @@ assert n.user_agent("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)") is
 """,
     ),
     "jwt": (
-        ["verifiedfan.jwt"],
+        ["verifiedfan.jwt", "verifiedfan.internal"],
         """
+from verifiedfan.internal import TitanClient
 from verifiedfan.jwt import Signer, Verifier
 secret = "s" * 32
 token = Signer(private_key=secret, algorithm="HS256").make_token({"permissions": ["read"]})
@@ -85,6 +86,15 @@ import confluent_kafka
 from verifiedfan.metrics import parse_prometheus_text
 families = parse_prometheus_text("# TYPE x counter\\nx_total 3\\n")
 assert families[0].name == "x", families
+""",
+    ),
+    "config": (
+        ["verifiedfan.config"],
+        """
+from verifiedfan.config import dump_yaml, load_yaml, resolve_placeholders
+assert load_yaml("country: NO\\nport: 010\\n") == {"country": "NO", "port": 10}
+assert resolve_placeholders({"a": {"b": 1}, "c": "${a.b}"}, environ={})["c"] == 1
+assert load_yaml(dump_yaml({"v": "on"})) == {"v": "on"}
 """,
     ),
     "bdd": ([], "import pytest_bdd, jsonschema\n"),
