@@ -64,6 +64,8 @@ PAIRS: list[tuple[str, str]] = [
     ("src/verifiedfan/aws/_async/sqs.py", "src/verifiedfan/aws/_sync/sqs.py"),
     ("src/verifiedfan/aws/_async/sns.py", "src/verifiedfan/aws/_sync/sns.py"),
     ("src/verifiedfan/aws/lambda_events/_async.py", "src/verifiedfan/aws/lambda_events/_sync.py"),
+    ("src/verifiedfan/aws/_async/kinesis.py", "src/verifiedfan/aws/_sync/kinesis.py"),
+    ("src/verifiedfan/aws/_async/firehose.py", "src/verifiedfan/aws/_sync/firehose.py"),
     ("src/verifiedfan/http/_api/_async/__init__.py", "src/verifiedfan/http/_api/_sync/__init__.py"),
     ("src/verifiedfan/http/_api/_async/auth.py", "src/verifiedfan/http/_api/_sync/auth.py"),
     ("src/verifiedfan/http/_api/_async/tokens.py", "src/verifiedfan/http/_api/_sync/tokens.py"),

@@ -11,6 +11,8 @@ aiobotocore is imported when a client is first created, not when this package is
 from verifiedfan.aws._async.clients import AwsClients
 from verifiedfan.aws._async.cloudwatch import CloudWatch
 from verifiedfan.aws._async.dynamodb import DynamoDB
+from verifiedfan.aws._async.firehose import Firehose
+from verifiedfan.aws._async.kinesis import Kinesis
 from verifiedfan.aws._async.lambda_ import Lambda
 from verifiedfan.aws._async.s3 import S3
 from verifiedfan.aws._async.secrets import SecretsManager
@@ -99,9 +101,12 @@ from verifiedfan.aws._sfn_core import (
 )
 from verifiedfan.aws._sigv4 import SigV4Auth
 from verifiedfan.aws._sink import CloudWatchApiSink
+from verifiedfan.aws._stream_core import KinesisRecord, Shard, StreamDescription, StreamMode
 from verifiedfan.aws._sync.clients import SyncAwsClients
 from verifiedfan.aws._sync.cloudwatch import SyncCloudWatch
 from verifiedfan.aws._sync.dynamodb import SyncDynamoDB
+from verifiedfan.aws._sync.firehose import SyncFirehose
+from verifiedfan.aws._sync.kinesis import SyncKinesis
 from verifiedfan.aws._sync.lambda_ import SyncLambda
 from verifiedfan.aws._sync.s3 import SyncS3
 from verifiedfan.aws._sync.secrets import SyncSecretsManager
@@ -164,9 +169,12 @@ __all__ = [
     "Execution",
     "ExecutionStarted",
     "ExecutionStatus",
+    "Firehose",
     "InvalidTaskTokenError",
     "InvocationType",
     "InvokeResult",
+    "Kinesis",
+    "KinesisRecord",
     "Lambda",
     "LambdaFunctionError",
     "ObjectInfo",
@@ -181,13 +189,18 @@ __all__ = [
     "SecretSettingsSource",
     "SecretsManager",
     "Sent",
+    "Shard",
     "SigV4Auth",
     "SnsMessage",
     "SqsMessage",
     "StepFunctions",
+    "StreamDescription",
+    "StreamMode",
     "SyncAwsClients",
     "SyncCloudWatch",
     "SyncDynamoDB",
+    "SyncFirehose",
+    "SyncKinesis",
     "SyncLambda",
     "SyncS3",
     "SyncSNS",

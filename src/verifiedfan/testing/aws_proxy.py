@@ -19,6 +19,11 @@ fault (SQS/SNS) or with ``poison_code``. Point ``AwsSettings(endpoint_url=proxy.
         assert proxy.injected > 0
 
 It runs its own event loop in a daemon thread, so sync and async clients can both use it.
+
+moto's Kinesis shard is not thread-safe: ``put_record`` takes ``max(sequence numbers) + 1`` and then
+stores under it (``moto/kinesis/models.py``, ``Shard.put_record``), so concurrent ``PutRecords``
+calls overwrite each other's records. The proxy sends ``PutRecords`` to moto one at a time, which is
+what Kinesis guarantees per shard; a test that writes to moto directly must not run them in parallel.
 """
 
 from __future__ import annotations
@@ -68,6 +73,7 @@ class BatchFaultProxy:
         self._thread: threading.Thread | None = None
         self._runner: Any = None
         self._session: Any = None
+        self._serial: asyncio.Lock | None = None  # PutRecords, one at a time (see the module doc)
         self.url = ""
 
     # -- life cycle ------------------------------------------------------------------------------
@@ -92,6 +98,7 @@ class BatchFaultProxy:
         from aiohttp import web
 
         self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64), auto_decompress=False)
+        self._serial = asyncio.Lock()
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
@@ -138,6 +145,9 @@ class BatchFaultProxy:
         if rewrite is None:
             status, headers, answer = await self._forward(request, body)
             return web.Response(status=status, headers=headers, body=answer)
+        if operation == "PutRecords" and self._serial is not None:
+            async with self._serial:
+                return await rewrite(self, request, body)
         return await rewrite(self, request, body)
 
     async def _forward(self, request: Any, body: bytes) -> tuple[int, dict[str, str], bytes]:
@@ -212,7 +222,7 @@ async def _kinesis(proxy: BatchFaultProxy, request: Any, body: bytes) -> Any:
         failed = sum(1 for r in records if "ErrorCode" in r)
         return {**(answer or {}), "FailedRecordCount": failed, "Records": records}
 
-    content = lambda e: e["PartitionKey"] + "\0" + e["Data"]  # noqa: E731
+    content = lambda e: e["PartitionKey"] + "\0" + _text(e["Data"])  # noqa: E731
     return await proxy._json_batch(request, body, key="Records", content=content, merge=merge)
 
 
@@ -229,7 +239,7 @@ async def _firehose(proxy: BatchFaultProxy, request: Any, body: bytes) -> Any:
         failed = sum(1 for r in responses if "ErrorCode" in r)
         return {"Encrypted": False, **(answer or {}), "FailedPutCount": failed, "RequestResponses": responses}
 
-    content = lambda e: base64.b64decode(e["Data"]).decode("utf-8", "replace")  # noqa: E731
+    content = lambda e: _text(e["Data"])  # noqa: E731
     return await proxy._json_batch(request, body, key="Records", content=content, merge=merge)
 
 
@@ -281,6 +291,11 @@ async def _sns(proxy: BatchFaultProxy, request: Any, body: bytes) -> Any:
     else:
         xml = xml.replace("</PublishBatchResult>", f"<Failed>{failures}</Failed></PublishBatchResult>", 1)
     return web.Response(status=200, headers=headers, body=xml.encode())
+
+
+def _text(data: str) -> str:
+    """A record's data (base64 in the JSON protocols) as text, for matching and counting."""
+    return base64.b64decode(data).decode("utf-8", "replace")
 
 
 def _failure(entry_id: str, code: str, sender_fault: bool) -> dict[str, Any]:
