@@ -2,15 +2,15 @@
 
 ``configure_tracing`` sets up the provider and OTLP/HTTP export; ``traced`` and ``traced_client`` wrap
 functions and client methods in spans; the propagation helpers carry W3C trace context through HTTP
-and Kafka headers; ``TracingMiddleware`` makes each request of an ASGI app a server span; the
-``*_instrument`` hooks make Mongo, Redis and Kafka-producer operations spans.
+and Kafka headers; ``TracingMiddleware`` (now in ``verifiedfan.web``, re-exported here) makes each
+request of an ASGI app a server span; the ``*_instrument`` hooks make Mongo, Redis and
+Kafka-producer operations spans.
 """
 
 from verifiedfan._optional import require as _require
 
 _require("opentelemetry.sdk", "tracing")
 
-from verifiedfan.tracing._asgi import TracingMiddleware, asgi_route  # noqa: E402
 from verifiedfan.tracing._http import TracingHttpHook  # noqa: E402
 from verifiedfan.tracing._propagation import (  # noqa: E402
     continue_trace,
@@ -62,3 +62,13 @@ __all__ = [
     "traced",
     "traced_client",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The ASGI middleware moved to verifiedfan.web (which imports this package's _state): imported
+    # on first use, so importing either package first works.
+    if name in ("TracingMiddleware", "asgi_route"):
+        from verifiedfan.web import _tracing
+
+        return getattr(_tracing, name)
+    raise AttributeError(name)
