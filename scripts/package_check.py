@@ -101,6 +101,8 @@ assert load_yaml(dump_yaml({"v": "on"})) == {"v": "on"}
     "testing": ([], "import fakeredis, mongomock, pytest_asyncio\n"),
     "cli": ([], "import typer, rich\n"),
     "snowflake": ([], "import snowflake.connector\n"),
+    # verifiedfan.web's tracing module needs the tracing extra: only the modules of the web extra here
+    "web": ([], "import fastapi, jsonschema, referencing\nimport verifiedfan.web\n"),
     "all": (
         [
             "verifiedfan.testing",
