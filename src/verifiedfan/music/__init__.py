@@ -32,7 +32,17 @@ from verifiedfan.music._login import (
     new_code_verifier,
     read_callback,
 )
-from verifiedfan.music._models import Artist, FanEngagement, MusicUser, Platform, Track, UserToken
+from verifiedfan.music._models import (
+    Album,
+    Artist,
+    FanEngagement,
+    MusicUser,
+    Platform,
+    SearchPage,
+    SearchResults,
+    Track,
+    UserToken,
+)
 from verifiedfan.music._settings import AppleMusicSettings, SpotifySettings
 from verifiedfan.music._spotify import Spotify, TimeRange
 from verifiedfan.music._spotify_sync import SyncSpotify
@@ -48,6 +58,7 @@ from verifiedfan.music._verify import (
 __all__ = [
     "FAN_VERIFIED_SCHEMA",
     "LISTENING_SCOPES",
+    "Album",
     "AppleDeveloperTokenError",
     "AppleMusic",
     "AppleMusicSettings",
@@ -63,6 +74,8 @@ __all__ = [
     "FanVerifiedEvent",
     "MusicUser",
     "Platform",
+    "SearchPage",
+    "SearchResults",
     "Spotify",
     "SpotifySettings",
     "StateMismatchError",

@@ -8,11 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from verifiedfan.http import UserToken
 
-__all__ = ["Artist", "FanEngagement", "MusicUser", "Platform", "Track", "UserToken"]
+__all__ = [
+    "Album",
+    "Artist",
+    "FanEngagement",
+    "MusicUser",
+    "Platform",
+    "SearchPage",
+    "SearchResults",
+    "Track",
+    "UserToken",
+]
 
 Platform = Literal["spotify", "apple_music"]
 
@@ -38,13 +48,17 @@ class MusicUser:
 @dataclass(frozen=True, slots=True)
 class Artist:
     """An artist. ``rank`` is the 1-based position when the artist comes from a ranking (top
-    artists, heavy rotation), ``None`` otherwise."""
+    artists, heavy rotation), ``None`` otherwise. A catalog read also fills ``popularity`` (Spotify,
+    0-100), ``followers`` (Spotify) and ``image_urls`` (widest first) when the platform gives them."""
 
     id: str
     name: str
     platform: Platform
     rank: int | None = None
     genres: tuple[str, ...] = ()
+    popularity: int | None = None
+    followers: int | None = None
+    image_urls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +94,49 @@ class FanEngagement:
     saved_tracks_total: int = 0
     followed_artists: tuple[Artist, ...] = ()
     recently_played: tuple[Track, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Album:
+    """An album of a catalog. ``release_date`` is as the platform gives it (``"1981"``,
+    ``"1981-12"`` or ``"1981-12-15"``); ``tracks`` are the album's tracks when the read included them
+    (Spotify's first page of them, Apple's ``tracks`` relationship); ``upc`` is the barcode."""
+
+    id: str
+    name: str
+    platform: Platform
+    artists: tuple[Artist, ...] = ()
+    release_date: str | None = None
+    total_tracks: int | None = None
+    label: str | None = None
+    upc: str | None = None
+    genres: tuple[str, ...] = ()
+    image_urls: tuple[str, ...] = ()
+    tracks: tuple[Track, ...] = ()
+
+
+T = TypeVar("T", Artist, Album, Track)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage(Generic[T]):
+    """One page of search results of one kind. ``total`` is the platform's count of matches
+    (``None`` where it gives none: Apple Music); ``next_offset`` the offset of the next page,
+    ``None`` on the last one."""
+
+    items: tuple[T, ...]
+    offset: int
+    limit: int
+    total: int | None = None
+    next_offset: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """A catalog search: a page per kind asked for (``None`` for a kind not asked)."""
+
+    query: str
+    platform: Platform
+    artists: SearchPage[Artist] | None = None
+    albums: SearchPage[Album] | None = None
+    tracks: SearchPage[Track] | None = None

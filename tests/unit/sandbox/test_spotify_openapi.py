@@ -206,3 +206,85 @@ def test_bad_parameters_answer_an_error_object(spotify_sandbox: SpotifySandbox) 
     )
     assert response.status_code == 400
     _error_schema().validate(response.json())
+
+
+# -- catalog reads (issue 21): artists, albums, tracks, search ------------------------------------
+def many(key: str, name: str) -> Draft202012Validator:
+    """Spotify's ManyArtists / ManyTracks responses: ``{key: [Object]}``, ``key`` required."""
+    schema = {
+        **_STRICT,
+        "type": "object",
+        "required": [key],
+        "properties": {key: {"type": "array", "items": {"$ref": f"#/components/schemas/{name}"}}},
+        "additionalProperties": False,
+    }
+    return Draft202012Validator(schema)
+
+
+SEARCH_ITEMS = Draft202012Validator(
+    {
+        **_STRICT,
+        "type": "object",
+        "properties": {
+            "tracks": {"$ref": "#/components/schemas/PagingTrackObject"},
+            "artists": {"$ref": "#/components/schemas/PagingArtistObject"},
+            "albums": {"$ref": "#/components/schemas/PagingSimplifiedAlbumObject"},
+        },
+        "additionalProperties": False,
+    }
+)
+
+
+def _catalog_ids(sandbox: SpotifySandbox) -> dict[str, str]:
+    catalog = sandbox.app.catalog  # type: ignore[attr-defined]
+    return {
+        "artist": catalog.artists[0].spotify_id,
+        "artist2": catalog.artists[17].spotify_id,
+        "album": catalog.tracks[24].spotify_album_id,
+        "track": catalog.tracks[5].spotify_id,
+    }
+
+
+CATALOG_ROUTES = [
+    ("/v1/artists/{artist}", {}, validator("ArtistObject")),
+    ("/v1/artists", {"ids": "{artist},{artist2}"}, many("artists", "ArtistObject")),
+    ("/v1/albums/{album}", {}, validator("AlbumObject")),
+    ("/v1/tracks/{track}", {}, validator("TrackObject")),
+    ("/v1/search", {"q": "velvet", "type": "artist"}, SEARCH_ITEMS),
+    ("/v1/search", {"q": "album 3", "type": "album", "limit": 50, "offset": 50}, SEARCH_ITEMS),
+    ("/v1/search", {"q": "blue", "type": "track,artist,album", "limit": 5}, SEARCH_ITEMS),
+    ("/v1/search", {"q": "no such thing", "type": "track"}, SEARCH_ITEMS),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "schema"), CATALOG_ROUTES, ids=[f"{r[0]}?{r[1]}" for r in CATALOG_ROUTES]
+)
+def test_catalog_answers_match_the_openapi_description(
+    spotify_sandbox: SpotifySandbox, path: str, params: dict[str, Any], schema: Draft202012Validator
+) -> None:
+    ids = _catalog_ids(spotify_sandbox)
+    token = spotify_sandbox.mint_token("fan-top-1").access_token
+    response = httpx.get(
+        spotify_sandbox.url + path.format(**ids),
+        params={k: str(v).format(**ids) for k, v in params.items()},
+        headers={"authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    errors = sorted(schema.iter_errors(body), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
+
+
+def test_an_album_object_carries_its_tracks_and_required_fields(spotify_sandbox: SpotifySandbox) -> None:
+    ids = _catalog_ids(spotify_sandbox)
+    token = spotify_sandbox.mint_token("fan-top-1").access_token
+    album = httpx.get(
+        f"{spotify_sandbox.url}/v1/albums/{ids['album']}", headers={"authorization": f"Bearer {token}"}
+    ).json()
+    assert set(_DOC["components"]["schemas"]["AlbumBase"]["required"]) <= album.keys()
+    assert album["tracks"]["total"] == len(album["tracks"]["items"]) == album["total_tracks"]
+    broken = copy.deepcopy(album)
+    broken["tracks"]["items"][0]["duration_ms"] = "3:20"
+    with pytest.raises(ValidationError, match="is not of type 'integer'"):
+        validator("AlbumObject").validate(broken)

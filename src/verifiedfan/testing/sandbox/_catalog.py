@@ -23,6 +23,8 @@ __all__ = [
     "SeedArtist",
     "SeedTrack",
     "SeedUser",
+    "track_name",
+    "track_spotify_id",
 ]
 
 TARGET_ARTIST_NAME = "Sigrún Ólafsdóttir"
@@ -148,6 +150,17 @@ def _added_at(position: int) -> str:
 _ADDED_AT = [_added_at(i) for i in range(1024)]
 
 
+def track_name(index: int) -> str:
+    """The name of catalog track ``index`` (without building the track)."""
+    n = index % TRACKS_PER_ARTIST
+    return f"{_WORDS_C[n % 10]} {_WORDS_B[(n // 10) % 10]} {n}"
+
+
+def track_spotify_id(index: int, seed: int) -> str:
+    """The Spotify id of catalog track ``index`` (without building the track)."""
+    return _platform_id("track", index, seed)
+
+
 class _Tracks:
     """The catalog's tracks, built on first access (a sandbox touches only a fraction of them)."""
 
@@ -168,13 +181,13 @@ class _Tracks:
 
     def _build(self, index: int) -> SeedTrack:
         seed = self._seed
-        a, n = divmod(index, TRACKS_PER_ARTIST)
+        a = index // TRACKS_PER_ARTIST
         album = index // TRACKS_PER_ALBUM
         return SeedTrack(
             index=index,
             artist=a,
-            name=f"{_WORDS_C[n % 10]} {_WORDS_B[(n // 10) % 10]} {n}",
-            spotify_id=_platform_id("track", index, seed),
+            name=track_name(index),
+            spotify_id=track_spotify_id(index, seed),
             apple_id=_apple_catalog_id("song", index),
             apple_library_id="i." + _platform_id("lib", index, seed, 14),
             album_index=album,

@@ -12,11 +12,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from verifiedfan.testing.sandbox import _spotify_catalog as catalog_routes
 from verifiedfan.testing.sandbox._catalog import Catalog, SeedArtist, SeedTrack, SeedUser
 from verifiedfan.testing.sandbox._faults import Faults
 from verifiedfan.testing.sandbox._http import Request, Response, dumps
 from verifiedfan.testing.sandbox._routing import route
 from verifiedfan.testing.sandbox._spotify_auth import DEFAULT_CODE_TTL, SpotifyAccountsApp
+from verifiedfan.testing.sandbox._spotify_catalog import CatalogIndex
 
 __all__ = ["SpotifyApp"]
 
@@ -57,6 +59,7 @@ class SpotifyApp(SpotifyAccountsApp):
         self._track_json: dict[int, bytes] = {}
         self._artist_json: dict[int, bytes] = {}
         self._me_json: dict[str, bytes] = {}
+        self._index = CatalogIndex(self.catalog)
 
     # -- JSON of catalog objects ------------------------------------------------------------------
     @staticmethod
@@ -84,27 +87,35 @@ class SpotifyApp(SpotifyAccountsApp):
             cached = self._artist_json[index] = dumps(full)
         return cached
 
+    def simple_artist_of(self, artist_index: int) -> dict[str, Any]:
+        return self._simple_artist(self.catalog.artists[artist_index])
+
+    def simple_album(self, track_index: int) -> dict[str, Any]:
+        """The SimplifiedAlbumObject of a track's album."""
+        t: SeedTrack = self.catalog.tracks[track_index]
+        return {
+            "album_type": "album",
+            "artists": [self.simple_artist_of(t.artist)],
+            "available_markets": list(_MARKETS),
+            "external_urls": {"spotify": f"https://open.spotify.com/album/{t.spotify_album_id}"},
+            "href": f"{_WEB}/albums/{t.spotify_album_id}",
+            "id": t.spotify_album_id,
+            "images": [_image("ab67616d0000b273", t.spotify_album_id, 640)],
+            "name": t.album_name,
+            "release_date": t.release_date,
+            "release_date_precision": "day",
+            "total_tracks": 12,
+            "type": "album",
+            "uri": f"spotify:album:{t.spotify_album_id}",
+        }
+
     def track_json(self, index: int) -> bytes:
         cached = self._track_json.get(index)
         if cached is None:
             t: SeedTrack = self.catalog.tracks[index]
-            artist = self._simple_artist(self.catalog.artists[t.artist])
+            artist = self.simple_artist_of(t.artist)
             track = {
-                "album": {
-                    "album_type": "album",
-                    "artists": [artist],
-                    "available_markets": list(_MARKETS),
-                    "external_urls": {"spotify": f"https://open.spotify.com/album/{t.spotify_album_id}"},
-                    "href": f"{_WEB}/albums/{t.spotify_album_id}",
-                    "id": t.spotify_album_id,
-                    "images": [_image("ab67616d0000b273", t.spotify_album_id, 640)],
-                    "name": t.album_name,
-                    "release_date": t.release_date,
-                    "release_date_precision": "day",
-                    "total_tracks": 12,
-                    "type": "album",
-                    "uri": f"spotify:album:{t.spotify_album_id}",
-                },
+                "album": self.simple_album(index),
                 "artists": [artist],
                 "available_markets": list(_MARKETS),
                 "disc_number": 1,
@@ -178,6 +189,36 @@ class SpotifyApp(SpotifyAccountsApp):
             self.counters["token_requests"] += 1
             return self.authorization_code_grant(request, request.form())
         return self.oauth_token(request, scope=_SCOPE)
+
+    # catalog reads (an app or a user token): see _spotify_catalog
+    @route("GET", "/v1/artists/{artist_id}")
+    def artist(self, request: Request, artist_id: str) -> Response:
+        grant = self.bearer(request, allow_app=True)
+        return grant if isinstance(grant, Response) else catalog_routes.artist(self, self._index, artist_id)
+
+    @route("GET", "/v1/artists")
+    def artists(self, request: Request) -> Response:
+        grant = self.bearer(request, allow_app=True)
+        return (
+            grant if isinstance(grant, Response) else catalog_routes.artists(self, self._index, request.query)
+        )
+
+    @route("GET", "/v1/albums/{album_id}")
+    def album(self, request: Request, album_id: str) -> Response:
+        grant = self.bearer(request, allow_app=True)
+        return grant if isinstance(grant, Response) else catalog_routes.album(self, self._index, album_id)
+
+    @route("GET", "/v1/tracks/{track_id}")
+    def track(self, request: Request, track_id: str) -> Response:
+        grant = self.bearer(request, allow_app=True)
+        return grant if isinstance(grant, Response) else catalog_routes.track(self, self._index, track_id)
+
+    @route("GET", "/v1/search")
+    def search(self, request: Request) -> Response:
+        grant = self.bearer(request, allow_app=True)
+        return (
+            grant if isinstance(grant, Response) else catalog_routes.search(self, self._index, request.query)
+        )
 
     @route("GET", "/v1/me")
     def me(self, request: Request) -> Response:
