@@ -28,7 +28,13 @@ ROOT = Path(__file__).resolve().parent.parent
 UV = str(ROOT / ".tools" / "bin" / "uv")
 
 # extra -> (subpackages whose every module must import with only this extra, smoke code)
-CORE = ["verifiedfan:flat", "verifiedfan.http", "verifiedfan.log", "verifiedfan.utils"]
+CORE = [
+    "verifiedfan:flat",
+    "verifiedfan.http",
+    "verifiedfan.log",
+    "verifiedfan.utils",
+    "verifiedfan.monitoring",
+]
 SMOKE_CORE = """
 from verifiedfan.http import ApiSettings
 from verifiedfan.log import redact_text
