@@ -1,6 +1,7 @@
 # Generated from src/verifiedfan/music/_apple.py by scripts/unasync.py: do not edit.
 # Change the async source, then run `python scripts/unasync.py`.
-"""The Apple Music API client: a user's library, heavy rotation and recently played tracks.
+"""The Apple Music API client: a user's library, heavy rotation and recently played tracks, and the
+catalog of a storefront (artists, albums, songs, search).
 
 Two tokens: the developer token, an ES256 JWT we sign (:class:`SyncDeveloperToken`, a
 :class:`~verifiedfan.http.SyncSignedJwt`: minted once, cached, renewed before it expires, re-minted once
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import httpx
@@ -35,10 +36,11 @@ from verifiedfan.http import (
     Timeouts,
 )
 from verifiedfan.http._api._concurrency import gather
+from verifiedfan.music import _catalog as catalog
 from verifiedfan.music import _parse as parse
 from verifiedfan.music._client import TokenLike, check_limit, check_token
 from verifiedfan.music._errors import AppleDeveloperTokenError, AppleUserTokenError
-from verifiedfan.music._models import Artist, FanEngagement, MusicUser, Track
+from verifiedfan.music._models import Album, Artist, FanEngagement, MusicUser, SearchResults, Track
 from verifiedfan.music._settings import AppleMusicSettings
 
 __all__ = ["SyncAppleMusic", "SyncDeveloperToken"]
@@ -226,6 +228,83 @@ class SyncAppleMusic(SyncApiClient):
         self._log("get_recently_played", limit=limit)
         items, _ = self._list(mut, "/v1/me/recent/played/tracks", limit=limit, page_size=30)
         return tuple(parse.apple_song(i) for i in items)
+
+    # -- catalog (the developer token alone) ------------------------------------------------------
+    def _catalog(self, route: str, storefront: str, **options: Any) -> Any:
+        path = {"storefront": catalog.check_storefront(storefront), **options.pop("path", {})}
+        return self._call_json("GET", route, path=path, **options)
+
+    def get_artist(self, storefront: str, artist_id: str) -> Artist:
+        """A catalog artist of a storefront (``GET /v1/catalog/{storefront}/artists/{id}``); an
+        unknown id raises :class:`~verifiedfan.errors.NotFoundError`."""
+        catalog.check_apple_id(artist_id, "artist")
+        body = self._catalog("/v1/catalog/{storefront}/artists/{id}", storefront, path={"id": artist_id})
+        return catalog.apple_catalog_artist(parse.items_of(body, "data", "apple_music artists")[0])
+
+    def get_artists(self, storefront: str, artist_ids: Sequence[str]) -> tuple[Artist | None, ...]:
+        """Several catalog artists in one call (``?ids=``, at most 25), in the order asked; ``None``
+        for an id Apple does not know (it leaves such ids out of its answer)."""
+        ids = catalog.check_ids(artist_ids, catalog.APPLE_MAX_IDS, catalog.check_apple_id, "artist")
+        body = self._catalog("/v1/catalog/{storefront}/artists", storefront, params={"ids": ",".join(ids)})
+        found = {
+            a.id: a for a in map(catalog.apple_catalog_artist, parse.items_of(body, "data", "apple_music"))
+        }
+        return tuple(found.get(i) for i in ids)
+
+    def get_album(self, storefront: str, album_id: str) -> Album:
+        """A catalog album with its artists and tracks (``GET /v1/catalog/{storefront}/albums/{id}``)."""
+        catalog.check_apple_id(album_id, "album")
+        body = self._catalog("/v1/catalog/{storefront}/albums/{id}", storefront, path={"id": album_id})
+        return catalog.apple_album(parse.items_of(body, "data", "apple_music albums")[0])
+
+    def get_song(self, storefront: str, song_id: str) -> Track:
+        """A catalog song (``GET /v1/catalog/{storefront}/songs/{id}``): artist, album, ISRC, duration."""
+        catalog.check_apple_id(song_id, "song")
+        body = self._catalog("/v1/catalog/{storefront}/songs/{id}", storefront, path={"id": song_id})
+        return parse.apple_song(parse.items_of(body, "data", "apple_music songs")[0])
+
+    def search(
+        self,
+        storefront: str,
+        term: str,
+        *,
+        types: Iterable[catalog.SearchType] = ("track",),
+        limit: int = 25,
+        offset: int = 0,
+    ) -> SearchResults:
+        """One page of a catalog search (``GET /v1/catalog/{storefront}/search``) per type asked
+        (``"artist"``, ``"album"``, ``"track"`` = Apple's songs), ``limit`` 1-25 from ``offset``.
+        Apple gives no totals: a page's ``total`` is ``None``, its ``next_offset`` says whether more
+        follow."""
+        kinds = catalog.check_search(
+            term, types, limit, offset, max_limit=catalog.APPLE_MAX_SEARCH_LIMIT, max_total=None
+        )
+        params = {
+            "term": term,
+            "types": ",".join(catalog.APPLE_SEARCH_TYPES[k] for k in kinds),
+            "limit": limit,
+            "offset": offset,
+        }
+        body = self._catalog("/v1/catalog/{storefront}/search", storefront, params=params)
+        return catalog.apple_search(body, term, kinds, offset, limit)
+
+    def iter_search(
+        self, storefront: str, term: str, kind: catalog.SearchType = "track", *, limit: int | None = None
+    ) -> Iterator[Artist | Album | Track]:
+        """Every result of one type of a catalog search, page after page (25 a page), up to ``limit``."""
+        check_limit(limit)
+        offset, seen = 0, 0
+        while limit is None or seen < limit:
+            size = catalog.APPLE_MAX_SEARCH_LIMIT if limit is None else min(25, limit - seen)
+            page = getattr(
+                self.search(storefront, term, types=(kind,), limit=size, offset=offset), f"{kind}s"
+            )
+            for item in page.items:
+                yield item
+            seen += len(page.items)
+            if page.next_offset is None or not page.items:
+                return
+            offset = page.next_offset
 
     def get_fan_engagement(
         self,

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from verifiedfan._optional import require
+from verifiedfan.testing.sandbox import _apple_catalog as catalog_routes
 from verifiedfan.testing.sandbox._catalog import Catalog, SeedUser
 from verifiedfan.testing.sandbox._faults import Faults
 from verifiedfan.testing.sandbox._http import Request, Response, dumps
 from verifiedfan.testing.sandbox._music import MusicApp
 from verifiedfan.testing.sandbox._routing import route
+from verifiedfan.testing.sandbox._spotify_catalog import CatalogIndex
 
 __all__ = ["AppleDeveloperKey", "AppleMusicApp"]
 
@@ -69,6 +71,7 @@ class AppleMusicApp(MusicApp):
         self._verified: dict[str, tuple[float, str]] = {}  # token -> (exp, app key)
         self._song_json: dict[int, bytes] = {}
         self._library_song_json: dict[int, bytes] = {}
+        self._index = CatalogIndex(self.catalog)
 
     def info(self) -> dict[str, Any]:
         key = self.developer_key
@@ -126,6 +129,13 @@ class AppleMusicApp(MusicApp):
             self._verified.clear()
         self._verified[token] = (float(claims["exp"]), f"{claims['iss']}/{header.get('kid')}")
         return True
+
+    def _developer(self, request: Request) -> Response | None:
+        """The 401 to answer when the developer token is not good (catalog reads need no user)."""
+        if self._developer_ok(request):
+            return None
+        self.counters["developer_token_rejected"] += 1
+        return self.challenge("Invalid or expired developer token")
 
     def _user(self, request: Request) -> SeedUser | Response:
         if not self._developer_ok(request):
@@ -315,3 +325,26 @@ class AppleMusicApp(MusicApp):
         user, limit, offset = found
         items = [self._song(t) for t in user.recent[offset : offset + limit]]
         return self._page(request.path, items, len(user.recent), limit, offset)
+
+    # -- catalog (a developer token, no user): see _apple_catalog --------------------------------
+    @route("GET", "/v1/catalog/{storefront}/artists/{artist_id}")
+    def catalog_artist(self, request: Request, storefront: str, artist_id: str) -> Response:
+        return self._developer(request) or catalog_routes.artist(self, storefront, artist_id)
+
+    @route("GET", "/v1/catalog/{storefront}/albums/{album_id}")
+    def catalog_album(self, request: Request, storefront: str, album_id: str) -> Response:
+        return self._developer(request) or catalog_routes.album(self, storefront, album_id)
+
+    @route("GET", "/v1/catalog/{storefront}/songs/{song_id}")
+    def catalog_song(self, request: Request, storefront: str, song_id: str) -> Response:
+        return self._developer(request) or catalog_routes.song(self, storefront, song_id)
+
+    @route("GET", "/v1/catalog/{storefront}/search")
+    def catalog_search(self, request: Request, storefront: str) -> Response:
+        return self._developer(request) or catalog_routes.search(self, self._index, storefront, request.query)
+
+    @route("GET", "/v1/catalog/{storefront}/{kind}")
+    def catalog_many(self, request: Request, storefront: str, kind: str) -> Response:
+        if kind not in ("artists", "albums", "songs"):
+            return self.error(404, "The requested resource could not be found")
+        return self._developer(request) or catalog_routes.many(self, kind, storefront, request.query)
