@@ -108,7 +108,15 @@ assert load_yaml(dump_yaml({"v": "on"})) == {"v": "on"}
     "cli": ([], "import typer, rich\n"),
     "snowflake": ([], "import snowflake.connector\n"),
     # verifiedfan.web's tracing module needs the tracing extra: only the modules of the web extra here
-    "web": ([], "import fastapi, jsonschema, referencing\nimport verifiedfan.web\n"),
+    "web": (
+        [],
+        """
+import verifiedfan.web.fastapi
+from verifiedfan.web import SchemaValidator
+v = SchemaValidator({"a": {"type": "object", "properties": {"b": {"$ref": "b.json"}}}, "b": {"type": "integer"}})
+assert [i.path for i in v.issues({"b": "x"}, "a")] == ["$.b"]
+""",
+    ),
     "all": (
         [
             "verifiedfan.testing",

@@ -40,11 +40,30 @@ from verifiedfan.web._jwt import (
     jwt_lazy,
 )
 from verifiedfan.web._metrics import UNMATCHED_ROUTE, RequestMetricsMiddleware
+from verifiedfan.web._params import (
+    Page,
+    bool_param,
+    choice_param,
+    int_param,
+    list_param,
+    object_id_param,
+    page_params,
+    str_param,
+)
+from verifiedfan.web._schema import (
+    DEFAULT_BASE_URI,
+    SchemaIssue,
+    SchemaValidationError,
+    SchemaValidator,
+    json_path,
+)
 from verifiedfan.web._stack import with_middlewares
+from verifiedfan.web._templates import render_template, template_variables
 
 __all__ = [
     "ACCESS_LOGGER",
     "CLAIMS_KEY",
+    "DEFAULT_BASE_URI",
     "DEFAULT_MAX_BODY_BYTES",
     "DEFAULT_MAX_HEADER_BYTES",
     "INTERNAL_ERROR_MESSAGE",
@@ -58,23 +77,37 @@ __all__ = [
     "HasBody",
     "HeadersTooLargeError",
     "JwtMiddleware",
+    "Page",
     "PayloadTooLargeError",
     "RequestLimitsMiddleware",
     "RequestMetricsMiddleware",
+    "SchemaIssue",
+    "SchemaValidationError",
+    "SchemaValidator",
     "TracingMiddleware",
     "asgi_route",
     "bad_request",
     "bearer_token",
+    "bool_param",
+    "choice_param",
     "client_ip",
     "error_body",
+    "int_param",
     "json_body",
+    "json_path",
     "jwt_lazy",
+    "list_param",
+    "object_id_param",
+    "page_params",
     "parse_json",
     "read_body",
+    "render_template",
     "sane_correlation_id",
     "send_error",
     "send_json",
     "state_of",
+    "str_param",
+    "template_variables",
     "with_middlewares",
 ]
 
