@@ -113,7 +113,7 @@ assert load_yaml(dump_yaml({"v": "on"})) == {"v": "on"}
         """
 import verifiedfan.web.fastapi
 from verifiedfan.web import SchemaValidator
-v = SchemaValidator({"a": {"type": "object", "properties": {"b": {"$ref": "b.json"}}}, "b": {"type": "integer"}})
+v = SchemaValidator({"a": {"properties": {"b": {"$ref": "b.json"}}}, "b": {"type": "integer"}})
 assert [i.path for i in v.issues({"b": "x"}, "a")] == ["$.b"]
 """,
     ),
