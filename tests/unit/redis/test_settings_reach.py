@@ -35,7 +35,8 @@ def test_every_setting_reaches_the_pools(monkeypatch: pytest.MonkeyPatch, cls: A
     for key, value in ENV.items():
         monkeypatch.setenv(key, value)
     client = cls.from_settings(RedisSettings())
-    for role, client_, port, db in (("primary", client._primary, 6390, 3), ("replica", client._replica, 6391, 4)):
+    roles = (("primary", client._primary, 6390, 3), ("replica", client._replica, 6391, 4))
+    for role, client_, port, db in roles:
         pool = _pool(client_)
         kw = pool.connection_kwargs
         assert (kw["host"], kw["port"], kw["db"]) == ("127.0.0.1", port, db), role
