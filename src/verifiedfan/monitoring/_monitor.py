@@ -24,6 +24,15 @@ SEVERITIES = frozenset({"critical", "error", "warning", "info"})
 MAX_DEDUP_KEY = 255
 
 
+def _require_loop(method: str) -> None:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        raise ConfigurationError(
+            f"error-rate monitor: {method}() needs the running event loop that sends the alerts"
+        ) from None
+
+
 class Pager(Protocol):
     """What the monitor needs from an alerting client: :class:`verifiedfan.partners.PagerDuty` fits."""
 
@@ -124,6 +133,7 @@ class ErrorRateMonitor:
         """Count one call and evaluate; returns the transition it caused (its alert is being sent).
 
         Call it from the event loop that should send the alerts."""
+        _require_loop("record")
         if error is not None:
             ok = False
         if not ok:
@@ -132,6 +142,7 @@ class ErrorRateMonitor:
 
     def check(self) -> Transition | None:
         """Evaluate without a new call (from a periodic task, so an idle service can resolve)."""
+        _require_loop("check")
         return self._evaluate(self._window.counts())
 
     @asynccontextmanager

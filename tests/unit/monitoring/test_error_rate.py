@@ -223,3 +223,12 @@ def test_settings_are_checked(options: dict[str, object], message: str, clock: C
 def test_name_and_source_are_required(clock: Clock) -> None:
     with pytest.raises(ConfigurationError, match="name must be a non-empty string"):
         ErrorRateMonitor(None, name=" ", source="svc")  # type: ignore[arg-type]
+
+
+def test_record_outside_an_event_loop_is_a_configuration_error(clock: Clock) -> None:
+    watch = ErrorRateMonitor(object(), name="spotify", source="svc", clock=clock)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match="needs the running event loop"):
+        watch.record(False)
+    with pytest.raises(ConfigurationError, match=r"check\(\) needs the running event loop"):
+        watch.check()
+    assert watch.counts() == WindowCounts(0, 0)  # nothing counted
