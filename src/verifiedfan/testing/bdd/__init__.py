@@ -8,7 +8,8 @@ Load it from the top-level ``conftest.py`` (it is not part of the always-loaded 
 
 Then write feature files with the steps of :data:`STEP_PHRASES` (produce Avro/JSON events, wait for
 a matching message, insert and wait for Mongo documents, seed and check Redis keys, check a JSON
-schema). Each scenario gets a run id: its topics, schema subjects, Redis key prefix and Mongo
+schema, call an HTTP service as a user with permissions and check its answer). Each scenario gets a
+run id: its topics, schema subjects, Redis key prefix and Mongo
 database carry it, and the ``vf_bdd`` fixture's teardown removes them, also after a failure. All
 async clients run on one event loop per session (:class:`BddLoop`, a background thread), so sync
 steps never hit "Event loop is closed"; :func:`eventually` / :func:`aeventually` poll with a
@@ -24,6 +25,7 @@ from verifiedfan.testing.bdd._errors import (
     EventuallyTimeoutError,
 )
 from verifiedfan.testing.bdd._eventually import aeventually, eventually
+from verifiedfan.testing.bdd._http import HTTP_STEP_PHRASES
 from verifiedfan.testing.bdd._kafka import ObservedMessage
 from verifiedfan.testing.bdd._loop import BddLoop
 from verifiedfan.testing.bdd._matchers import (
@@ -42,9 +44,14 @@ from verifiedfan.testing.bdd._scenario import BddOptions, BddScenario, Service
 from verifiedfan.testing.bdd._steps import STEP_PHRASES, table_fields
 
 #: pytest loads the fixtures and the steps from these modules.
-pytest_plugins = ["verifiedfan.testing.bdd._fixtures", "verifiedfan.testing.bdd._steps"]
+pytest_plugins = [
+    "verifiedfan.testing.bdd._fixtures",
+    "verifiedfan.testing.bdd._steps",
+    "verifiedfan.testing.bdd._http",
+]
 
 __all__ = [
+    "HTTP_STEP_PHRASES",
     "STEP_PHRASES",
     "BddAssertionError",
     "BddError",

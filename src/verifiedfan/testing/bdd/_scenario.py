@@ -83,6 +83,7 @@ class BddScenario:
         self.asset_dir = self.options.asset_dir or asset_dir or Path.cwd()
         self.vars: dict[str, Any] = {"run_id": names.run_id}
         self.last: Any = None
+        self.last_response: Any = None  # the HTTP steps' last httpx.Response
         self._resolve = resolve
         self._kafka: KafkaSide | None = None
         self._mongo: Mongo | None = None
