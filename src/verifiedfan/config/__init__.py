@@ -18,6 +18,7 @@ from verifiedfan.config._errors import (
 )
 from verifiedfan.config._load import load_config, validate_config
 from verifiedfan.config._resolve import Resolver, deep_merge, resolve_placeholders
+from verifiedfan.config._secrets import secrets_manager_resolver
 from verifiedfan.config._source import ConfigSettingsSource, config_section, settings_from_config
 from verifiedfan.config._yaml import dump_yaml, load_yaml
 
@@ -35,6 +36,7 @@ __all__ = [
     "load_config",
     "load_yaml",
     "resolve_placeholders",
+    "secrets_manager_resolver",
     "settings_from_config",
     "validate_config",
 ]
