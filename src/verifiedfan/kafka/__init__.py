@@ -63,6 +63,7 @@ from verifiedfan.kafka._models import (
 from verifiedfan.kafka._partition import java_partition, murmur2
 from verifiedfan.kafka._producer import Kafka
 from verifiedfan.kafka._registry import Compatibility, RegisteredSchema, SchemaRegistryClient, schema_text
+from verifiedfan.kafka._ssl_secret import JsonSecret, ssl_from_secret
 from verifiedfan.kafka._validate import validate_record
 
 __all__ = [
@@ -84,6 +85,7 @@ __all__ = [
     "HeadersInput",
     "InvalidSchemaError",
     "JsonFormatter",
+    "JsonSecret",
     "Kafka",
     "KafkaConsumer",
     "KafkaError",
@@ -119,6 +121,7 @@ __all__ = [
     "pack_wire",
     "parse_avro_schema",
     "schema_text",
+    "ssl_from_secret",
     "tracing_enabled",
     "unpack_wire",
     "validate_record",
