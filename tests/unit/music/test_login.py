@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from verifiedfan.errors import UserTokenExpiredError, ValidationError
+from verifiedfan.log import capture_logs
 from verifiedfan.music import (
     LISTENING_SCOPES,
     AuthorizationCodeError,
@@ -287,3 +288,19 @@ def test_the_sync_client_signs_in(spotify_sandbox: SpotifySandbox) -> None:
         assert spotify.get_user(token).id == "fan-rank-10"
         with pytest.raises(AuthorizationCodeError):
             spotify.exchange_code(code, CALLBACK, login.code_verifier)
+
+
+async def test_no_code_verifier_or_token_in_any_log_line_or_error(
+    spotify: Spotify, spotify_sandbox: SpotifySandbox
+) -> None:
+    with capture_logs("debug") as logs:
+        code, verifier = await sign_in(spotify, spotify_sandbox)
+        token = await spotify.exchange_code(code, CALLBACK, verifier)
+        with pytest.raises(AuthorizationCodeError) as replay:
+            await spotify.exchange_code(code, CALLBACK, verifier)
+    assert logs.lines, "nothing was logged: the test would prove nothing"
+    assert token.refresh_token is not None
+    for secret in (code, verifier, token.access_token, token.refresh_token, spotify_sandbox.client_secret):
+        assert secret not in logs.text
+        assert secret not in str(replay.value)
+        assert secret not in repr(replay.value.__cause__)
