@@ -9,6 +9,7 @@ from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
+from pydantic_settings import BaseSettings
 
 from verifiedfan.config._errors import ConfigValidationError, YamlError
 from verifiedfan.config._resolve import Resolver, deep_merge, resolve_placeholders
@@ -76,7 +77,9 @@ def load_config(
     not run on the defaults), then ``local`` (``local.yaml`` by default, optional, ``None`` to skip;
     keep it out of version control), deep-merges them in that order, resolves the placeholders
     (``${VAR}``, ``${VAR:-default}``, ``${path.to.key}``, resolver hooks) against ``environ`` (the
-    process environment when ``None``), and returns a dict, or an instance of ``model`` when given.
+    process environment when ``None``), and returns a dict, or an instance of ``model`` when given
+    (a ``VF_*`` settings class is built by :func:`settings_from_config`: its environment variables
+    still win over the files).
     """
     if not _ENV.fullmatch(env) or ".." in env:
         raise ValidationError(f"bad environment name {env!r}: letters, digits, '_', '-' and '.' only")
@@ -96,4 +99,8 @@ def load_config(
     resolved = resolve_placeholders(merged, environ=environ, resolvers=resolvers)
     if model is None:
         return resolved
+    if issubclass(model, BaseSettings):  # a VF_* settings class: its variables still win over YAML
+        from verifiedfan.config._source import settings_from_config
+
+        return settings_from_config(model, resolved)
     return validate_config(resolved, model)

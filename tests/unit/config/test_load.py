@@ -282,3 +282,13 @@ def test_settings_section_errors() -> None:
         settings_from_config(DemoSettings, {"demo": {}}, section="nope")
     with pytest.raises(ConfigValidationError, match=r"timeout: Input should be a valid number"):
         settings_from_config(DemoSettings, {"demo": {"timeout": "soon"}}, section="demo")
+
+
+def test_a_settings_class_as_model_keeps_env_precedence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, default="base_url: https://from-yaml\ntimeout: 3\n", prod="")
+    monkeypatch.setenv("VF_DEMO_TIMEOUT", "9")
+    built = load_config("prod", tmp_path, model=DemoSettings, environ={})
+    assert isinstance(built, DemoSettings)
+    assert (built.base_url, built.timeout) == ("https://from-yaml", 9.0)
