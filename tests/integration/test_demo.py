@@ -64,6 +64,28 @@ def test_both_platforms_verify_fans(demo_result: DemoResult) -> None:
     assert {p.platform for p in demo_result.platforms if p.verified > 0} == {"spotify", "apple_music"}
 
 
+def test_every_verified_fan_gets_one_presale_email_with_a_unique_code(demo_result: DemoResult) -> None:
+    emails = demo_result.emails
+    assert emails is not None
+    assert emails.verified_fans > 0
+    assert emails.sent == emails.verified_fans
+    assert emails.unique_codes == emails.sent
+    assert emails.sent_twice == 0
+    assert emails.send_calls >= 1  # the multi-recipient send, not one call per fan
+    assert emails.send_calls < emails.sent
+
+
+def test_the_campaign_consumer_restart_replays_without_sending_twice(demo_result: DemoResult) -> None:
+    emails = demo_result.emails
+    assert emails is not None
+    assert emails.restarts == 1
+    assert emails.events_replayed > 0  # the batch whose offsets were never committed, read again
+    assert emails.events_read == demo_result.events_published + emails.events_replayed
+    # every replayed fan's email met SFMC's duplicate-key answer instead of going out again
+    assert emails.duplicates_refused >= 1
+    assert demo_result.ok
+
+
 def test_the_demo_also_runs_in_one_process(connections: DemoConnections) -> None:
     result = asyncio.run(run_demo(DemoOptions(fans=60, parallel=False), connections=connections))
     assert result.ok
@@ -81,4 +103,5 @@ def test_the_cli_runs_the_demo_through_the_stack_and_prints_json(
     assert data["fans_checked"] == 60
     assert data["ok"] is True
     assert data["events_published"] == data["verified"] == data["events_consumed"]
+    assert data["emails"]["sent"] == data["emails"]["verified_fans"] > 0
     assert data["servers_started"] == []  # the session's fixtures had them running already

@@ -52,10 +52,16 @@ def demo(
     parallel: Annotated[
         bool, typer.Option(help="Check each platform's fans in a process of its own (uses 2 cores).")
     ] = True,
+    emails: Annotated[
+        bool,
+        typer.Option(help="Send each verified fan a presale email with a PACMAN code (SFMC sandbox)."),
+    ] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Bring up Redis, Kafka and the schema registry, verify a crowd of sandbox fans on Spotify and
-    Apple Music, publish a fan.verified event per verified fan, consume them back, print a summary."""
+    Apple Music, publish a fan.verified event per verified fan, consume them back, send each
+    verified fan a presale email through the SFMC sandbox (a campaign consumer restarted mid-run,
+    no email sent twice), print a summary."""
     library_log = logging.getLogger("verifiedfan")
     level = library_log.level
     library_log.setLevel(logging.ERROR)  # retried hiccups would break the bar; the summary tells
@@ -66,6 +72,7 @@ def demo(
             repeat_ratio=repeat_ratio,
             batch_size=batch_size,
             parallel=parallel,
+            emails=emails,
         )
         result = _run_with_progress(options, quiet=as_json)
     except VFError as exc:

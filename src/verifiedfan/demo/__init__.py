@@ -3,15 +3,24 @@
 :func:`run_demo` brings up Redis, Kafka and the schema registry through :mod:`verifiedfan.stack`,
 starts the Spotify and Apple Music sandboxes, verifies a crowd of sandbox fans on both platforms
 for one artist (profiles cached in Redis; some fans come twice so the cache is used), publishes a
-``fan.verified`` Avro event per verified fan, reads them back as a downstream consumer would, and
-returns a :class:`DemoResult`; it deletes what it created and stops only the servers it started::
+``fan.verified`` Avro event per verified fan, reads them back as a downstream consumer would, sends
+each verified fan one presale email with a PACMAN code through the SFMC sandbox (a campaign consumer
+stopped and restarted mid-run, without sending any email twice), and returns a
+:class:`DemoResult`; it deletes what it created and stops only the servers it started::
 
     result = asyncio.run(run_demo(DemoOptions(fans=2000)))
     assert result.ok
 """
 
 from verifiedfan.demo._crowd import CrowdFan, plan_crowd
-from verifiedfan.demo._models import DemoConnections, DemoOptions, DemoResult, PhaseTiming, PlatformCounts
+from verifiedfan.demo._models import (
+    DemoConnections,
+    DemoOptions,
+    DemoResult,
+    EmailCounts,
+    PhaseTiming,
+    PlatformCounts,
+)
 from verifiedfan.demo._run import ProgressCallback, run_demo
 from verifiedfan.demo._stack import NEEDED_SERVERS
 
@@ -21,6 +30,7 @@ __all__ = [
     "DemoConnections",
     "DemoOptions",
     "DemoResult",
+    "EmailCounts",
     "PhaseTiming",
     "PlatformCounts",
     "ProgressCallback",

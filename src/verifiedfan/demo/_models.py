@@ -7,7 +7,7 @@ from typing import Any
 
 from verifiedfan.errors import ValidationError
 
-__all__ = ["DemoConnections", "DemoOptions", "DemoResult", "PhaseTiming", "PlatformCounts"]
+__all__ = ["DemoConnections", "DemoOptions", "DemoResult", "EmailCounts", "PhaseTiming", "PlatformCounts"]
 
 MAX_REPEAT_RATIO = 1 / 3
 
@@ -20,7 +20,9 @@ class DemoOptions:
     twice, or for a second presale): they must be answered from the Redis cache, not the platform.
     ``concurrency`` is the number of fans in flight per platform; ``batch_size`` caps the events
     per Kafka send. ``parallel`` checks each platform's fans in a child process of its own (two
-    cores used instead of one); ``False`` checks both in the caller's event loop.
+    cores used instead of one); ``False`` checks both in the caller's event loop. ``emails`` runs the
+    campaign consumer (a presale code and email per verified fan, through the SFMC sandbox), which
+    is stopped and restarted once mid-run when ``restart_campaign``.
     """
 
     fans: int = 2000
@@ -31,6 +33,8 @@ class DemoOptions:
     cache_ttl: float = 600.0
     consume_timeout: float = 30.0
     parallel: bool = True
+    emails: bool = True
+    restart_campaign: bool = True
 
     def __post_init__(self) -> None:
         if self.fans < 1:
@@ -75,6 +79,40 @@ class PlatformCounts:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class EmailCounts:
+    """The campaign consumer's side of a run, checked against the SFMC sandbox's outbox.
+
+    ``sent``: emails in the outbox; ``verified_fans``: distinct fans with a ``fan.verified`` event;
+    ``unique_codes``: distinct presale codes among the emails; ``sent_twice``: fans with more than
+    one email; ``duplicates_refused``: sends SFMC refused as a reused message key (repeated events
+    and the replay after the restart); ``events_read``/``events_replayed``: events the consumer read
+    (replays included) and read again after its restart; ``restarts``; ``send_calls``: calls of the
+    multi-recipient send."""
+
+    sent: int
+    verified_fans: int
+    unique_codes: int
+    sent_twice: int
+    duplicates_refused: int
+    events_read: int
+    events_replayed: int
+    restarts: int
+    send_calls: int
+
+    @property
+    def ok(self) -> bool:
+        """One email per verified fan, every code unique, nobody mailed twice, and a restart (if
+        any) that really replayed events."""
+        replayed = self.restarts == 0 or self.events_replayed > 0
+        return (
+            self.sent == self.verified_fans
+            and self.unique_codes == self.sent
+            and self.sent_twice == 0
+            and replayed
+        )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class DemoResult:
     """What one ``vf demo`` run did. ``verify_seconds`` is the verify-and-publish phase (the
     verifications per second are measured over it); ``total_seconds`` includes every phase."""
@@ -102,6 +140,7 @@ class DemoResult:
     platforms: tuple[PlatformCounts, ...] = ()
     phases: tuple[PhaseTiming, ...] = ()
     error_samples: tuple[str, ...] = field(default=())
+    emails: EmailCounts | None = None
 
     @property
     def cache_hit_rate(self) -> float:
@@ -114,11 +153,13 @@ class DemoResult:
 
     @property
     def ok(self) -> bool:
-        """Every fan checked without error, and every event published was consumed back."""
+        """Every fan checked without error, every event published was consumed back, and (when the
+        campaign ran) one presale email per verified fan with a unique code, none sent twice."""
         return (
             self.errors == 0
             and self.events_match
             and self.events_published == self.verified == self.events_consumed
+            and (self.emails is None or self.emails.ok)
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -140,6 +181,7 @@ class DemoResult:
             ("events published", f"{self.events_published:,}"),
             ("events consumed", f"{self.events_consumed:,} ({'match' if self.events_match else 'MISMATCH'})"),
             ("cache hit rate", f"{self.cache_hit_rate:.1%} ({self.cache_hits:,} hits)"),
+            *self._email_rows(),
             ("verifications per second", f"{self.verifications_per_second:,.0f}"),
             ("Kafka sends", f"{self.kafka_batches:,} batches, {self.kafka_send_seconds:.1f} s awaiting acks"),
             ("total time", f"{self.total_seconds:.1f} s"),
@@ -157,3 +199,23 @@ class DemoResult:
         ]
         rows += [(f"phase: {p.name}", f"{p.seconds:.2f} s") for p in self.phases]
         return rows
+
+    def _email_rows(self) -> list[tuple[str, str]]:
+        e = self.emails
+        if e is None:
+            return []
+        match = "match" if e.sent == e.verified_fans else "MISMATCH"
+        return [
+            ("presale emails sent (SFMC)", f"{e.sent:,} for {e.verified_fans:,} verified fans ({match})"),
+            (
+                "presale codes unique",
+                f"{e.unique_codes:,} of {e.sent:,} ({'yes' if e.unique_codes == e.sent else 'NO'})",
+            ),
+            ("emails sent twice", f"{e.sent_twice:,}"),
+            (
+                "campaign consumer restarts",
+                f"{e.restarts} ({e.events_replayed:,} events read again, {e.duplicates_refused:,} "
+                "duplicate sends refused by SFMC)",
+            ),
+            ("SFMC send calls", f"{e.send_calls:,} multi-recipient calls for {e.events_read:,} events read"),
+        ]

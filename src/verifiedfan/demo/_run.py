@@ -5,8 +5,10 @@ sandboxes as child processes and mint tokens for the crowd, create the run's top
 the ``fan.verified`` schema, then verify the crowd on both platforms at once (one slice per
 platform, each in a process of its own by default: each fan's profile cached in Redis with
 ``get_or_set``, every verified fan published as an Avro event, in batches) while a consumer reads
-the events back; finally delete the topic, the subject and the keys, stop the sandboxes and
-release the servers this run started.
+the events back; meanwhile a campaign consumer (``_campaign``) gives each verified fan a presale
+code from PACMAN and sends the presale email through the SFMC sandbox, and is stopped and
+restarted once mid-run to show that a replay sends no email twice. Finally delete the topic, the
+subject and the keys, stop the sandboxes and release the servers this run started.
 """
 
 from __future__ import annotations
@@ -23,17 +25,26 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from verifiedfan.demo._campaign import CampaignConsumer, CampaignTally
 from verifiedfan.demo._crowd import PLATFORMS, plan_crowd
 from verifiedfan.demo._events import consume_events, create_topic, delete_topic
-from verifiedfan.demo._models import DemoConnections, DemoOptions, DemoResult, PhaseTiming, PlatformCounts
+from verifiedfan.demo._models import (
+    DemoConnections,
+    DemoOptions,
+    DemoResult,
+    EmailCounts,
+    PhaseTiming,
+    PlatformCounts,
+)
 from verifiedfan.demo._slice import SliceResult, SliceSpec, init_child, run_slice_in_process, verify_slice
 from verifiedfan.demo._stack import StackLease, bring_up
 from verifiedfan.errors import VFError
 from verifiedfan.kafka import Kafka, KafkaConsumer, SchemaRegistryClient
 from verifiedfan.music import FAN_VERIFIED_SCHEMA
+from verifiedfan.partners import Sfmc
 from verifiedfan.redis import Redis
 from verifiedfan.stack import StackSettings
-from verifiedfan.testing.sandbox import AppleMusicSandbox, Sandbox, SpotifySandbox
+from verifiedfan.testing.sandbox import AppleMusicSandbox, Sandbox, SfmcSandbox, SpotifySandbox
 
 __all__ = ["ProgressCallback", "run_demo"]
 
@@ -141,10 +152,13 @@ async def _run(
     spotify_sb = SpotifySandbox(process=True, seed=opts.seed)
     apple_sb = AppleMusicSandbox(process=True, seed=opts.seed)
     sandboxes: dict[str, Sandbox] = {"spotify": spotify_sb, "apple_music": apple_sb}
+    sfmc_sb = SfmcSandbox(process=True, seed=opts.seed) if opts.emails else None
+    running: list[Any] = [*sandboxes.values(), *([sfmc_sb] if sfmc_sb is not None else [])]
     created_topic = False
+    campaign: _Campaign | None = None
     try:
         with phases("sandboxes + tokens"):
-            await asyncio.gather(*(asyncio.to_thread(s.start) for s in sandboxes.values()))
+            await asyncio.gather(*(asyncio.to_thread(s.start) for s in running))
             info = spotify_sb.info()["target_artist"]
             artist_ids = {"spotify": str(info["spotify_id"]), "apple_music": str(info["apple_id"])}
             key = apple_sb.developer_key
@@ -192,9 +206,16 @@ async def _run(
                 batch_size=1000,
             )
             await consumer.connect()
+            if sfmc_sb is not None:
+                campaign = _Campaign(sfmc_sb, conns, topic, namespace, run_id, opts, len(crowd))
         published: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         consumer_task = asyncio.create_task(
             consume_events(consumer, published=published, give_up_after=opts.consume_timeout)
+        )
+        campaign_task = (
+            asyncio.create_task(campaign.consumer.run(published, give_up_after=opts.consume_timeout))
+            if campaign is not None
+            else None
         )
         try:
             cpu = time.process_time()
@@ -208,22 +229,29 @@ async def _run(
             published.set_result(sent)
             with phases("consume (after last publish)"):
                 seen = await consumer_task
+                tally = await campaign_task if campaign_task is not None else None
             parent_cpu = time.process_time() - cpu
         finally:
-            if not published.done():  # verification failed: stop the consumer, keep the error
+            if not published.done():  # verification failed: stop the consumers, keep the error
                 published.set_result(0)
-                consumer_task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, VFError):
-                    await consumer_task
+                for task in (consumer_task, campaign_task):
+                    if task is not None:
+                        task.cancel()
+                        with contextlib.suppress(asyncio.CancelledError, VFError):
+                            await task
             await consumer.close()
         requests = {p: s.stats().get("api_requests", 0) for p, s in sandboxes.items()}
+        emails = await campaign.counts(tally, seen) if campaign is not None and tally is not None else None
     finally:
         with phases("cleanup"):
             if created_topic:
                 await delete_topic(conns.kafka_brokers, topic)
                 await _delete_subject(conns.registry_url, f"{topic}-value")
-            await _delete_keys(conns, namespace, [f"{p}:{u}" for p, u in unique])
-            await asyncio.gather(*(asyncio.to_thread(s.stop) for s in sandboxes.values()))
+            code_keys = campaign.code_keys() if campaign is not None else []
+            await _delete_keys(conns, namespace, [f"{p}:{u}" for p, u in unique] + code_keys)
+            if campaign is not None:
+                await campaign.aclose()
+            await asyncio.gather(*(asyncio.to_thread(s.stop) for s in running))
     children_cpu = _children_cpu() - cpu_children  # the sandboxes, and the slices' processes
     slices_cpu = sum(s.cpu_seconds for s in slices) if opts.parallel else 0.0
     all_published: Counter[tuple[str, str]] = Counter()
@@ -264,7 +292,65 @@ async def _run(
         ),
         phases=tuple(phases.items),
         error_samples=tuple(e for s in slices for e in s.error_samples),
+        emails=emails,
     )
+
+
+class _Campaign:
+    """The campaign consumer of a run with its clients (SFMC on the sandbox, Redis for the codes)."""
+
+    def __init__(
+        self,
+        sandbox: SfmcSandbox,
+        conns: DemoConnections,
+        topic: str,
+        namespace: str,
+        run_id: str,
+        opts: DemoOptions,
+        checks: int,
+    ) -> None:
+        self.sandbox = sandbox
+        self.sfmc = Sfmc(
+            client_id=sandbox.client_id,
+            client_secret=sandbox.client_secret,
+            auth_base_url=sandbox.url,
+            account_id=sandbox.account_id,
+        )
+        self.redis = Redis(url=conns.redis_url, namespace=namespace)
+        self.consumer = CampaignConsumer(
+            connections=conns,
+            topic=topic,
+            group_id=f"vf-demo-campaign-{run_id}",
+            campaign=f"vf-demo-{run_id}",
+            sfmc=self.sfmc,
+            redis=self.redis,
+            # stop it after about a sixth of the checks' events: mid-run for a usual verified share
+            restart_after=max(1, checks // 6) if opts.restart_campaign else None,
+        )
+
+    def code_keys(self) -> list[str]:
+        return sorted(self.consumer.tally.code_keys)
+
+    async def counts(self, tally: CampaignTally, seen: Counter[tuple[str, str]]) -> EmailCounts:
+        outbox = await asyncio.to_thread(self.sandbox.outbox)
+        stats = await asyncio.to_thread(self.sandbox.stats)
+        routes = (await asyncio.to_thread(self.sandbox.counts))["routes"]
+        per_fan = Counter(m["contactKey"] for m in outbox)
+        return EmailCounts(
+            sent=len(outbox),
+            verified_fans=len({user for user, _ in seen}),
+            unique_codes=len({m["attributes"].get("PresaleCode") for m in outbox}),
+            sent_twice=sum(1 for n in per_fan.values() if n > 1),
+            duplicates_refused=stats.get("duplicates", 0),
+            events_read=tally.events_read,
+            events_replayed=tally.events_replayed,
+            restarts=tally.restarts,
+            send_calls=routes.get("POST /messaging/v1/email/messages", 0),
+        )
+
+    async def aclose(self) -> None:
+        await self.sfmc.aclose()
+        await self.redis.aclose()
 
 
 async def _delete_subject(registry_url: str, subject: str) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from verifiedfan.demo import DemoOptions, DemoResult, PhaseTiming, PlatformCounts, plan_crowd
+from verifiedfan.demo import DemoOptions, DemoResult, EmailCounts, PhaseTiming, PlatformCounts, plan_crowd
 from verifiedfan.errors import ValidationError
 
 
@@ -149,3 +149,48 @@ async def test_the_publisher_sends_every_record_once_in_batches() -> None:
     assert publisher.batches == 3  # 4 + 4 + 2: a batch never exceeds batch_size
     assert len(broker.records("fans")) == 10
     assert publisher.published[("u3", "a")] == 1
+
+
+def _emails(**changes: Any) -> EmailCounts:
+    values: dict[str, Any] = {
+        "sent": 4,
+        "verified_fans": 4,
+        "unique_codes": 4,
+        "sent_twice": 0,
+        "duplicates_refused": 2,
+        "events_read": 6,
+        "events_replayed": 2,
+        "restarts": 1,
+        "send_calls": 2,
+    }
+    values.update(changes)
+    return EmailCounts(**values)
+
+
+def test_a_run_with_one_email_per_fan_is_ok() -> None:
+    result = _result(emails=_emails())
+    assert result.ok
+    rows = dict(result.summary_rows())
+    assert rows["presale emails sent (SFMC)"] == "4 for 4 verified fans (match)"
+    assert rows["emails sent twice"] == "0"
+    assert "2 events read again" in rows["campaign consumer restarts"]
+    assert result.to_dict()["emails"]["duplicates_refused"] == 2
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"sent": 3},  # a verified fan without an email
+        {"unique_codes": 3},  # two fans share a code
+        {"sent_twice": 1},  # a fan mailed twice
+        {"events_replayed": 0},  # a restart that replayed nothing proves nothing
+    ],
+)
+def test_missing_repeated_or_unproven_emails_make_the_run_not_ok(changes: dict[str, Any]) -> None:
+    assert not _result(emails=_emails(**changes)).ok
+    assert "presale emails sent (SFMC)" in dict(_result(emails=_emails(**changes)).summary_rows())
+
+
+def test_without_the_campaign_there_are_no_email_rows() -> None:
+    assert _result().emails is None
+    assert not any(name.startswith("presale") for name, _ in _result().summary_rows())
