@@ -63,6 +63,7 @@ PAIRS: list[tuple[str, str]] = [
     ("src/verifiedfan/aws/_async/batching.py", "src/verifiedfan/aws/_sync/batching.py"),
     ("src/verifiedfan/aws/_async/sqs.py", "src/verifiedfan/aws/_sync/sqs.py"),
     ("src/verifiedfan/aws/_async/sns.py", "src/verifiedfan/aws/_sync/sns.py"),
+    ("src/verifiedfan/aws/_async/athena.py", "src/verifiedfan/aws/_sync/athena.py"),
     ("src/verifiedfan/aws/lambda_events/_async.py", "src/verifiedfan/aws/lambda_events/_sync.py"),
     ("src/verifiedfan/aws/_async/kinesis.py", "src/verifiedfan/aws/_sync/kinesis.py"),
     ("src/verifiedfan/aws/_async/firehose.py", "src/verifiedfan/aws/_sync/firehose.py"),
@@ -101,6 +102,7 @@ SUBS: list[tuple[str, str]] = [
     ("AwsClients", "SyncAwsClients"),
     ("AwsService", "SyncAwsService"),
     ("(BatchProcessor|RecordHandler)", r"Sync\1"),
+    ('Athena(?=[(:\\[\\],"]|\\s*$)', "SyncAthena"),
     ('(S3|DynamoDB|SecretsManager|CloudWatch|Lambda|StepFunctions)(?=[(:\\[\\],"]|\\s*$)', r"Sync\1"),
     ('(SQS|SNS|Kinesis|Firehose)(?=[(:\\[\\],"]|\\s*$)', r"Sync\1"),
     # the API-client base and the clients built on it

@@ -8,6 +8,7 @@ are public constants.
 aiobotocore is imported when a client is first created, not when this package is imported.
 """
 
+from verifiedfan.aws._async.athena import Athena
 from verifiedfan.aws._async.clients import AwsClients
 from verifiedfan.aws._async.cloudwatch import CloudWatch
 from verifiedfan.aws._async.dynamodb import DynamoDB
@@ -19,6 +20,14 @@ from verifiedfan.aws._async.secrets import SecretsManager
 from verifiedfan.aws._async.sns import SNS
 from verifiedfan.aws._async.sqs import SQS
 from verifiedfan.aws._async.stepfunctions import StepFunctions
+from verifiedfan.aws._athena_core import (
+    ATHENA_MAX_PAGE,
+    AthenaColumn,
+    AthenaQueryCancelledError,
+    AthenaQueryError,
+    AthenaResult,
+    QueryExecution,
+)
 from verifiedfan.aws._batch_core import BatchResult, EntryFailure, Sent
 from verifiedfan.aws._ddb_core import BatchWriteResult, QueryPage, ReturnValues, Update, UpdateFailure
 from verifiedfan.aws._errors import (
@@ -102,6 +111,7 @@ from verifiedfan.aws._sfn_core import (
 from verifiedfan.aws._sigv4 import SigV4Auth
 from verifiedfan.aws._sink import CloudWatchApiSink
 from verifiedfan.aws._stream_core import KinesisRecord, Shard, StreamDescription, StreamMode
+from verifiedfan.aws._sync.athena import SyncAthena
 from verifiedfan.aws._sync.clients import SyncAwsClients
 from verifiedfan.aws._sync.cloudwatch import SyncCloudWatch
 from verifiedfan.aws._sync.dynamodb import SyncDynamoDB
@@ -115,6 +125,7 @@ from verifiedfan.aws._sync.sqs import SyncSQS
 from verifiedfan.aws._sync.stepfunctions import SyncStepFunctions
 
 __all__ = [
+    "ATHENA_MAX_PAGE",
     "CLOUDWATCH_MAX_BYTES_PER_CALL",
     "CLOUDWATCH_MAX_METRICS_PER_CALL",
     "DYNAMODB_READ",
@@ -145,6 +156,11 @@ __all__ = [
     "SQS_MAX_BATCH",
     "SQS_MAX_BATCH_BYTES",
     "SQS_MAX_DELAY_SECONDS",
+    "Athena",
+    "AthenaColumn",
+    "AthenaQueryCancelledError",
+    "AthenaQueryError",
+    "AthenaResult",
     "AttributeValue",
     "AwsAccessDeniedError",
     "AwsBatchError",
@@ -180,6 +196,7 @@ __all__ = [
     "ObjectInfo",
     "ObjectPage",
     "ObjectSummary",
+    "QueryExecution",
     "QueryPage",
     "ReceivedMessage",
     "RedriveResult",
@@ -196,6 +213,7 @@ __all__ = [
     "StepFunctions",
     "StreamDescription",
     "StreamMode",
+    "SyncAthena",
     "SyncAwsClients",
     "SyncCloudWatch",
     "SyncDynamoDB",

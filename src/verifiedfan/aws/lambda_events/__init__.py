@@ -19,7 +19,7 @@ A handler (sync runtimes call it as is)::
 """
 
 from verifiedfan.aws.lambda_events._async import BatchProcessor, RecordHandler
-from verifiedfan.aws.lambda_events._batch_core import BatchResult, RecordFailure
+from verifiedfan.aws.lambda_events._batch_core import ProcessedBatch, RecordFailure
 from verifiedfan.aws.lambda_events._builders import (
     kinesis_event_from_records,
     make_dynamodb_stream_event,
@@ -49,12 +49,12 @@ from verifiedfan.aws.lambda_events._sync import SyncBatchProcessor, SyncRecordHa
 __all__ = [
     "CORRELATION_FIELDS",
     "BatchProcessor",
-    "BatchResult",
     "DynamoDBStreamRecord",
     "EventSource",
     "InvalidRecordError",
     "KinesisRecord",
     "LambdaRecord",
+    "ProcessedBatch",
     "RecordFailure",
     "RecordHandler",
     "SnsRecord",

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from verifiedfan.aws.lambda_events._batch_core import BatchResult, RecordFailure, plan
+from verifiedfan.aws.lambda_events._batch_core import ProcessedBatch, RecordFailure, plan
 from verifiedfan.aws.lambda_events._records import EventSource, LambdaRecord
 from verifiedfan.correlation import correlation_scope
 
@@ -19,7 +19,7 @@ __all__ = ["BatchProcessor", "RecordHandler"]
 
 logger = logging.getLogger(__name__)
 
-#: What the processor calls for each record; what it returns is kept in ``BatchResult.results``.
+#: What the processor calls for each record; what it returns is kept in ``ProcessedBatch.results``.
 RecordHandler = Callable[[LambdaRecord], Awaitable[Any]]
 
 
@@ -43,10 +43,10 @@ class BatchProcessor:
     def __init__(self, *, source: EventSource | None = None) -> None:
         self.source = source
 
-    async def process(self, event: Mapping[str, Any], handler: RecordHandler) -> BatchResult:
+    async def process(self, event: Mapping[str, Any], handler: RecordHandler) -> ProcessedBatch:
         """Run ``handler`` on the records of ``event``; the typed outcome (``.response()`` for Lambda)."""
         source, records, stop_after_failure = plan(event, self.source)
-        result = BatchResult(source=source, total=len(records))
+        result = ProcessedBatch(source=source, total=len(records))
         for index, record in enumerate(records):
             with correlation_scope(record.correlation_id):
                 try:

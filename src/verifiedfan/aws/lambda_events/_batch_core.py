@@ -14,7 +14,7 @@ from verifiedfan.aws.lambda_events._records import (
     records,
 )
 
-__all__ = ["BatchResult", "RecordFailure", "plan"]
+__all__ = ["ProcessedBatch", "RecordFailure", "plan"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,7 @@ class RecordFailure:
 
 
 @dataclass(slots=True)
-class BatchResult:
+class ProcessedBatch:
     """The outcome of a batch: what succeeded, what failed, and what was not tried after a failure."""
 
     source: EventSource

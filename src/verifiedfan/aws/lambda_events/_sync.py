@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from verifiedfan.aws.lambda_events._batch_core import BatchResult, RecordFailure, plan
+from verifiedfan.aws.lambda_events._batch_core import ProcessedBatch, RecordFailure, plan
 from verifiedfan.aws.lambda_events._records import EventSource, LambdaRecord
 from verifiedfan.correlation import correlation_scope
 
@@ -21,7 +21,7 @@ __all__ = ["SyncBatchProcessor", "SyncRecordHandler"]
 
 logger = logging.getLogger(__name__)
 
-#: What the processor calls for each record; what it returns is kept in ``BatchResult.results``.
+#: What the processor calls for each record; what it returns is kept in ``ProcessedBatch.results``.
 SyncRecordHandler = Callable[[LambdaRecord], Any]
 
 
@@ -45,10 +45,10 @@ class SyncBatchProcessor:
     def __init__(self, *, source: EventSource | None = None) -> None:
         self.source = source
 
-    def process(self, event: Mapping[str, Any], handler: SyncRecordHandler) -> BatchResult:
+    def process(self, event: Mapping[str, Any], handler: SyncRecordHandler) -> ProcessedBatch:
         """Run ``handler`` on the records of ``event``; the typed outcome (``.response()`` for Lambda)."""
         source, records, stop_after_failure = plan(event, self.source)
-        result = BatchResult(source=source, total=len(records))
+        result = ProcessedBatch(source=source, total=len(records))
         for index, record in enumerate(records):
             with correlation_scope(record.correlation_id):
                 try:
