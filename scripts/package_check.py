@@ -106,7 +106,10 @@ assert load_yaml(dump_yaml({"v": "on"})) == {"v": "on"}
     "bdd": ([], "import pytest_bdd, jsonschema\n"),
     "testing": ([], "import fakeredis, mongomock, pytest_asyncio\n"),
     "cli": ([], "import typer, rich\n"),
-    "snowflake": ([], "import snowflake.connector\n"),
+    "snowflake": (
+        ["verifiedfan.snowflake"],
+        "import snowflake.connector\nfrom verifiedfan.snowflake import Snowflake\n",
+    ),
     # verifiedfan.web's tracing module needs the tracing extra: only the modules of the web extra here
     "web": (
         [],
