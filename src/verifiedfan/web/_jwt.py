@@ -30,6 +30,7 @@ QUERY_TOKEN_PARAMS = frozenset({"access_token", "token", "jwt", "id_token", "aut
 """Query parameters that would carry a token in the URL, where every proxy and log would keep it."""
 
 _MAX_HEADER = 16384
+_POLICY_VIOLATION = 1008  # WebSocket close code (RFC 6455)
 
 
 def bearer_token(scope: Scope) -> str | None:
@@ -73,6 +74,8 @@ class JwtMiddleware:
     (``token_use = "worker"``) as well. ``exempt_paths`` (exact paths, or prefixes ending in ``/``)
     skip the check. A token sent in the query string (``?access_token=`` ...) is refused with 400:
     URLs end up in logs and proxies. An ``alg: none`` token is refused by the verifier's allow-list.
+    WebSocket connections are checked the same way; a refused one is closed before the handshake
+    (code 1008, which servers answer with 403).
     """
 
     def __init__(
@@ -130,14 +133,18 @@ class JwtMiddleware:
         state[CLAIMS_KEY] = claims
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope.get("type") != "http" or self._exempt(str(scope.get("path", ""))):
+        kind = scope.get("type")
+        if kind not in ("http", "websocket") or self._exempt(str(scope.get("path", ""))):
             await self.app(scope, receive, send)
             return
         try:
             await self._authenticate(scope)
         except VFError as error:
             logger.info("request refused: %s %s: %s", scope.get("method"), scope.get("path"), error.message)
-            await send_error(send, error, default_status=401)
+            if kind == "websocket":  # refused before the handshake: the server answers 403
+                await send({"type": "websocket.close", "code": _POLICY_VIOLATION})
+            else:
+                await send_error(send, error, default_status=401)
             return
         await self.app(scope, receive, send)
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from verifiedfan.correlation import CORRELATION_HEADER
 from verifiedfan.log import capture_logs
@@ -92,3 +94,31 @@ async def test_an_exception_after_the_response_started_is_logged_not_reformatted
         async with httpx.AsyncClient(transport=transport, base_url="http://svc") as http:
             await http.get("/stream")
     assert [e["level"] for e in logs.entries] == ["error"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(min_size=0, max_size=300))
+def test_any_incoming_correlation_id_is_kept_only_when_sane(raw: bytes) -> None:
+    from verifiedfan.web import sane_correlation_id
+
+    kept = sane_correlation_id(raw)
+    if kept is None:
+        assert not raw or len(raw) > 128 or any(b < 0x21 or b > 0x7E for b in raw)
+    else:
+        assert kept.encode("ascii") == raw
+        assert 1 <= len(kept) <= 128
+        assert kept.isprintable()
+        assert " " not in kept
+
+
+async def test_the_access_line_has_the_correlation_id_when_correlation_runs_inside_it() -> None:
+    from verifiedfan.web import AccessLogMiddleware
+
+    from ._app import starlette_app
+
+    app = AccessLogMiddleware(CorrelationMiddleware(starlette_app()))
+    with capture_logs() as logs:
+        async with client(app) as http:
+            await http.get("/me", headers={CORRELATION_HEADER: "corr-inner-1"})
+    (line,) = [e for e in logs.entries if "client_ip" in e]
+    assert line["correlation_id"] == "corr-inner-1"

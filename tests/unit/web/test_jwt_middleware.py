@@ -136,3 +136,25 @@ def test_a_middleware_without_any_verifier_is_a_configuration_error() -> None:
 
     with pytest.raises(ConfigurationError, match="needs a verifier"):
         JwtMiddleware(starlette_app(), None)
+
+
+def test_websocket_connections_need_a_token_too(signer: Signer, verifier: Verifier) -> None:
+    from starlette.applications import Starlette
+    from starlette.routing import WebSocketRoute
+    from starlette.testclient import TestClient
+    from starlette.websockets import WebSocket, WebSocketDisconnect
+
+    async def feed(websocket: WebSocket) -> None:
+        await websocket.accept()
+        await websocket.send_json({"userId": websocket.state.claims["userId"]})
+        await websocket.close()
+
+    app = JwtMiddleware(Starlette(routes=[WebSocketRoute("/feed", feed)]), verifier)
+    with TestClient(app) as test_client:
+        with pytest.raises(WebSocketDisconnect) as refused:
+            with test_client.websocket_connect("/feed"):
+                pass
+        assert refused.value.code == 1008
+        token = signer.make_token({"userId": "u-ws"})
+        with test_client.websocket_connect("/feed", headers=bearer(token)) as ws:
+            assert ws.receive_json() == {"userId": "u-ws"}
