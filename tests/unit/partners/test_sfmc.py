@@ -109,15 +109,16 @@ async def test_concurrent_first_calls_share_one_token_request(sfmc: Sfmc, sfmc_s
 
 
 async def test_the_token_is_renewed_before_it_expires(sfmc_sandbox: SfmcSandbox) -> None:
-    sfmc_sandbox.set_faults(token_ttl=30)  # expires_in 30 s; renewed after 5 % of it (1.5 s)
-    async with make(sfmc_sandbox, renew_ratio=0.002) as client:  # renewed after 0.06 s
+    sfmc_sandbox.set_faults(token_ttl=30)  # expires_in 30 s
+    async with make(sfmc_sandbox, renew_ratio=0.002) as client:  # renewed 0.06 s after it was fetched
         await client.send_transactional_email("presale", "a@example.com", "a", campaign="c-renew")
-        first = client.token.answer
+        first, fetched = client.token.answer, client.token.fetch_count
         await asyncio.sleep(0.1)
         await client.send_transactional_email("presale", "b@example.com", "b", campaign="c-renew")
+        assert client.token.fetch_count > fetched
         assert client.token.answer is not first
-    assert sfmc_sandbox.stats()["token_requests"] == 2
-    # renewed early: the old token was never refused
+        assert sfmc_sandbox.stats()["token_requests"] == client.token.fetch_count
+    # renewed early, 30 s before it expired: the old token was never refused
     assert [e.status for e in sfmc_sandbox.journal(route=SEND_ONE)] == [202, 202]
 
 
@@ -487,3 +488,28 @@ async def test_raw_httpx_sees_the_same_sandbox_answers(sfmc_sandbox: SfmcSandbox
     assert sent.json()["responses"] == [{"messageKey": "k-raw"}]
     assert dup.status_code == 400
     assert dup.json()["errorcode"] == DUPLICATE_MESSAGE_KEY
+
+
+async def test_the_sandbox_refuses_more_than_2000_recipients_and_the_client_never_sends_them(
+    sfmc: Sfmc, sfmc_sandbox: SfmcSandbox
+) -> None:
+    fans = [EmailRecipient(f"fan{i}@example.com", f"fan-{i}") for i in range(2001)]
+    with pytest.raises(ValidationError, match="between 1 and 2000"):
+        await sfmc.send_transactional_emails("presale", fans, campaign="c-limit", chunk_size=2001)
+    assert sfmc_sandbox.journal() == []
+    token = (await sfmc.token.get_token(), await sfmc.rest_url())[0]
+    async with httpx.AsyncClient(base_url=sfmc_sandbox.url) as raw:
+        answer = await raw.post(
+            "/messaging/v1/email/messages/",
+            json={
+                "definitionKey": "presale",
+                "recipients": [
+                    {"contactKey": f.contact_key, "to": f.to, "messageKey": f"k{i}"}
+                    for i, f in enumerate(fans)
+                ],
+            },
+            headers={"authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 400
+    assert answer.json()["errorcode"] == 109101  # MCMS_UTM_Validation_TooManySubscribers
+    assert sfmc_sandbox.outbox() == []
