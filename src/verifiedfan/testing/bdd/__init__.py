@@ -8,15 +8,17 @@ Load it from the top-level ``conftest.py`` (it is not part of the always-loaded 
 
 Then write feature files with the steps of :data:`STEP_PHRASES` (produce Avro/JSON events, wait for
 a matching message, insert and wait for Mongo documents, seed and check Redis keys, check a JSON
-schema, call an HTTP service as a user with permissions and check its answer). Each scenario gets a
-run id: its topics, schema subjects, Redis key prefix and Mongo
-database carry it, and the ``vf_bdd`` fixture's teardown removes them, also after a failure. All
+schema, call an HTTP service as a user with permissions and check its answer; S3 objects,
+SQS messages and DynamoDB items of per-scenario buckets, queues and tables on the AWS emulator).
+Each scenario gets a run id: its topics, schema subjects, Redis key prefix, Mongo database and AWS
+resources carry it, and the ``vf_bdd`` fixture's teardown removes them, also after a failure. All
 async clients run on one event loop per session (:class:`BddLoop`, a background thread), so sync
 steps never hit "Event loop is closed"; :func:`eventually` / :func:`aeventually` poll with a
 timeout and report the last value seen. Needs the ``bdd`` extra (and ``kafka``, ``redis``,
 ``mongo`` for those steps).
 """
 
+from verifiedfan.testing.bdd._aws import AWS_STEP_PHRASES, AwsSide, aws_side
 from verifiedfan.testing.bdd._errors import (
     BddAssertionError,
     BddError,
@@ -48,11 +50,14 @@ pytest_plugins = [
     "verifiedfan.testing.bdd._fixtures",
     "verifiedfan.testing.bdd._steps",
     "verifiedfan.testing.bdd._http",
+    "verifiedfan.testing.bdd._aws",
 ]
 
 __all__ = [
+    "AWS_STEP_PHRASES",
     "HTTP_STEP_PHRASES",
     "STEP_PHRASES",
+    "AwsSide",
     "BddAssertionError",
     "BddError",
     "BddLoop",
@@ -69,6 +74,7 @@ __all__ = [
     "aeventually",
     "assert_fields",
     "assert_matches_schema",
+    "aws_side",
     "eventually",
     "field_mismatches",
     "jsonable",

@@ -36,7 +36,7 @@ Service = Callable[["BddScenario"], Coroutine[Any, Any, None]]
 """A service under test: ``async def service(scenario) -> None``, run as a task until teardown."""
 
 #: what the resolver is asked for -> the plugin fixture that answers
-SERVERS = ("kafka", "schema_registry", "redis", "mongo")
+SERVERS = ("kafka", "schema_registry", "redis", "mongo", "aws")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -90,6 +90,9 @@ class BddScenario:
         self._redis: Redis | None = None
         self._services: list[asyncio.Task[None]] = []
         self._closed = False
+        #: per-scenario state of step modules (the AWS side...), closed through :meth:`on_close`
+        self.extensions: dict[str, Any] = {}
+        self._closers: list[Callable[[], Awaitable[list[str]]]] = []
 
     # -- running on the loop --------------------------------------------------------------------
 
@@ -156,6 +159,11 @@ class BddScenario:
             self._services.append(asyncio.create_task(service(self), name=f"{name}:{self.run_id}"))
 
         self.run(start())
+
+    def on_close(self, closer: Callable[[], Awaitable[list[str]]]) -> None:
+        """Run ``closer`` in teardown (after the services stop, also after a failure); it returns
+        the problems it met, reported with the others."""
+        self._closers.append(closer)
 
     def check_services(self) -> None:
         """Raise the error of a service that died, instead of waiting for a timeout."""
@@ -310,6 +318,11 @@ class BddScenario:
                 pass
             except Exception as exc:  # noqa: BLE001 - reported below, teardown goes on
                 problems.append(f"service {task.get_name()} failed: {exc!r}")
+        for closer in reversed(self._closers):
+            try:
+                problems += await closer()
+            except Exception as exc:  # noqa: BLE001 - reported below, teardown goes on
+                problems.append(f"cleanup {closer!r} failed: {exc!r}")
         if self._kafka is not None:
             problems += await self._kafka.aclose()
         if self._mongo is not None:
