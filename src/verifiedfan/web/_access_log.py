@@ -31,6 +31,7 @@ __all__ = ["ACCESS_LOGGER", "AccessLogMiddleware", "client_ip"]
 
 ACCESS_LOGGER = "verifiedfan.web.access"
 _MAX_UA = 512
+_MAX_PATH = 2048
 
 access_logger = get_logger(ACCESS_LOGGER)
 
@@ -143,6 +144,8 @@ class AccessLogMiddleware:
         query = scope.get("query_string") or b""
         if query:
             path = redact_url(f"{path}?{query.decode('latin-1')}")
+        if len(path) > _MAX_PATH:  # a scanner's URL must not make a megabyte line
+            path = path[:_MAX_PATH] + "..."
         agent = header(scope, b"user-agent")
         return {
             "method": str(scope.get("method", "")),

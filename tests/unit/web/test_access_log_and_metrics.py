@@ -154,3 +154,12 @@ def test_the_app_is_still_a_starlette_app_after_with_middlewares() -> None:
     from verifiedfan.web import with_middlewares
 
     assert with_middlewares(app) is app
+
+
+async def test_a_huge_url_is_cut_in_the_access_line() -> None:
+    with capture_logs() as logs:
+        async with client(service()) as http:
+            await http.get("/fans/" + "x" * 10_000)
+    (line,) = _access(logs.entries)
+    assert len(str(line["path"])) == 2048 + 3
+    assert line["route"] == "/fans/{fan_id}"
