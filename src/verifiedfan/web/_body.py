@@ -83,18 +83,28 @@ class RequestLimitsMiddleware:
             return
         received = 0
         started = False
+        exceeded: PayloadTooLargeError | None = None
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             if message.get("type") == "http.request":
                 received += len(message.get("body") or b"")
                 if received > limit:
-                    raise _too_large(limit)
+                    exceeded = _too_large(limit)
+                    raise exceeded
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
+            if exceeded is not None and not started:
+                # A framework caught the error and answers something else (FastAPI answers 400
+                # "There was an error parsing the body"): the caller gets the 413 instead.
+                started = True
+                await send_error(send, exceeded)
+                return
+            if exceeded is not None:
+                return  # the rest of the framework's answer is dropped
             if message.get("type") == "http.response.start":
                 started = True
             await send(message)
@@ -103,7 +113,7 @@ class RequestLimitsMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except PayloadTooLargeError as error:
             if started:
-                raise
+                return
             await send_error(send, error)
 
 

@@ -126,3 +126,28 @@ async def test_worker_dependency(
         user = await http.get("/internal", headers=bearer(signer.make_token({"userId": "u"})))
     assert worker.json() == {"worker": "campaign-worker"}
     assert user.status_code == 401
+
+
+async def test_a_streamed_body_over_the_limit_is_413_even_through_fastapis_body_parsing(
+    signer: Signer, verifier: Verifier
+) -> None:
+    from collections.abc import AsyncIterator
+
+    app = FastAPI()
+
+    @app.post("/registrations")
+    async def register(body: Registration) -> dict[str, Any]:
+        return {"email": body.email}
+
+    install_error_handlers(app)
+
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b'{"email": "a@b.co", "age": 1, "pad": "'
+        for _ in range(8):
+            yield b"x" * 512
+        yield b'"}'
+
+    async with client(with_middlewares(app, max_body_bytes=1024)) as http:
+        response = await http.post("/registrations", content=chunks())
+    assert response.status_code == 413
+    assert response.json()["status"] == 413
