@@ -122,6 +122,23 @@ async def test_the_token_is_renewed_before_it_expires(sfmc_sandbox: SfmcSandbox)
     assert [e.status for e in sfmc_sandbox.journal(route=SEND_ONE)] == [202, 202]
 
 
+async def test_callers_at_the_renewal_point_share_one_renewal(sfmc_sandbox: SfmcSandbox) -> None:
+    now = [1000.0]
+    async with make(sfmc_sandbox, clock=lambda: now[0]) as client:
+        await client.send_transactional_email("presale", "a@example.com", "a", campaign="c-share")
+        assert client.token.fetch_count == 1
+        now[0] += 0.9 * 1080 + 1  # past the renewal point (90 % of SFMC's 1,080 s), not yet expired
+        results = await asyncio.gather(
+            *(
+                client.send_transactional_email("presale", f"f{i}@example.com", f"f{i}", campaign="c-share")
+                for i in range(20)
+            )
+        )
+        assert client.token.fetch_count == 2  # twenty callers, one renewal
+    assert {r.status for r in results} == {SendStatus.ACCEPTED}
+    assert sfmc_sandbox.stats()["token_requests"] == 2
+
+
 async def test_bad_credentials_raise_without_the_secret(sfmc_sandbox: SfmcSandbox) -> None:
     async with make(sfmc_sandbox, client_secret="wrong-secret-value") as client:
         with pytest.raises(UnauthorizedError) as caught:

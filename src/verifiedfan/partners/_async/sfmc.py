@@ -14,7 +14,8 @@ span or an error message.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -70,8 +71,9 @@ class Sfmc(ApiClient):
             assert sent.status in (SendStatus.ACCEPTED, SendStatus.ALREADY_SENT)
 
     ``subdomain`` (the tenant's) or ``auth_base_url`` names the auth host; ``account_id`` (the
-    business unit's MID) and ``scope`` go into the token request. The other keyword arguments are
-    those of :class:`~verifiedfan.http.ApiClient` (``http=``, ``transport=``, ``retry=``...).
+    business unit's MID) and ``scope`` go into the token request; the token is renewed after
+    ``renew_ratio`` of its lifetime, on ``clock`` (seconds; tests pass their own). The other
+    keyword arguments are those of :class:`~verifiedfan.http.ApiClient` (``http=``, ``retry=``...).
     """
 
     service_name: ClassVar[str] = "sfmc"
@@ -88,6 +90,7 @@ class Sfmc(ApiClient):
         account_id: str | None = None,
         scope: str | None = None,
         renew_ratio: float = 0.9,
+        clock: Callable[[], float] = time.monotonic,
         **options: Any,
     ) -> None:
         auth_url = auth_base_url or (f"https://{subdomain}.auth.marketingcloudapis.com" if subdomain else "")
@@ -110,6 +113,7 @@ class Sfmc(ApiClient):
             http=self.http,
             refresh_ratio=renew_ratio,
             default_lifetime=DEFAULT_LIFETIME,
+            clock=clock,
         )
         self._auth = self.token
         self.account_id = account_id
