@@ -84,6 +84,7 @@ PAIRS: list[tuple[str, str]] = [
     ("src/verifiedfan/partners/_async/sfmc.py", "src/verifiedfan/partners/_sync/sfmc.py"),
     ("src/verifiedfan/internal/_async/__init__.py", "src/verifiedfan/internal/_sync/__init__.py"),
     ("src/verifiedfan/internal/_async/titan.py", "src/verifiedfan/internal/_sync/titan.py"),
+    ("src/verifiedfan/music/_spotify_reads.py", "src/verifiedfan/music/_spotify_reads_sync.py"),
     ("src/verifiedfan/music/_spotify.py", "src/verifiedfan/music/_spotify_sync.py"),
     ("src/verifiedfan/music/_apple.py", "src/verifiedfan/music/_apple_sync.py"),
     # tests: the blocking client passes the same suite
@@ -110,6 +111,8 @@ SUBS: list[tuple[str, str]] = [
     # the API-client base and the clients built on it
     ("ApiClient", "SyncApiClient"),
     ("Spotify", "SyncSpotify"),
+    ("SpotifyReads", "SyncSpotifyReads"),
+    ("music\\._spotify_reads", "music._spotify_reads_sync"),
     ("AppleMusic", "SyncAppleMusic"),
     ("TmAccounts", "SyncTmAccounts"),
     ("(TmDiscovery|DiscoveryLimiter)", r"Sync\1"),

@@ -12,11 +12,12 @@ from typing import Any, Literal
 from verifiedfan.errors import ResponseFormatError, ValidationError
 from verifiedfan.http import field, items_of
 from verifiedfan.music import _parse as parse
-from verifiedfan.music._models import Album, Artist, Platform, SearchPage, SearchResults, Track
+from verifiedfan.music._models import Album, Artist, Platform, Playlist, SearchPage, SearchResults, Track
 
 __all__ = [
     "APPLE_MAX_IDS",
     "APPLE_SEARCH_TYPES",
+    "PLAYLIST_PAGE",
     "SPOTIFY_MAX_ARTIST_IDS",
     "SPOTIFY_SEARCH_TYPES",
     "SearchType",
@@ -30,12 +31,15 @@ __all__ = [
     "check_storefront",
     "spotify_album",
     "spotify_catalog_artist",
+    "spotify_playlist",
+    "spotify_playlist_tracks",
     "spotify_search",
 ]
 
 SearchType = Literal["artist", "album", "track"]
 SPOTIFY_SEARCH_TYPES: tuple[SearchType, ...] = ("artist", "album", "track")
 SPOTIFY_MAX_ARTIST_IDS = 50  # GET /v1/artists?ids=: "Maximum: 50 IDs"
+PLAYLIST_PAGE = 100  # GET /v1/playlists/{id}/tracks: limit 1-100
 SPOTIFY_MAX_SEARCH = 1000  # offset + limit of a search (Spotify's documented maximum offset)
 APPLE_MAX_IDS = 25  # GET /v1/catalog/{storefront}/artists|albums?ids=
 APPLE_SEARCH_TYPES = {"artist": "artists", "album": "albums", "track": "songs"}
@@ -141,6 +145,46 @@ def spotify_album(obj: Any) -> Album:
         label=obj.get("label") if isinstance(obj.get("label"), str) else None,
         upc=upc if isinstance(upc, str) else None,
         genres=tuple(g for g in genres if isinstance(g, str)) if isinstance(genres, list) else (),
+        image_urls=_image_urls(obj.get("images")),
+        tracks=tracks,
+    )
+
+
+def spotify_playlist_tracks(items: Sequence[Any]) -> tuple[Track, ...]:
+    """PlaylistTrackObjects: their tracks with ``added_at`` (a ``null`` track, no longer
+    available, and podcast episodes are left out)."""
+    out = []
+    for item in items:
+        track = item.get("track") if isinstance(item, dict) else None
+        if isinstance(track, dict) and track.get("type", "track") == "track":
+            out.append(parse.spotify_track(track, added_at=item.get("added_at")))
+    return tuple(out)
+
+
+def spotify_playlist(obj: Any) -> Playlist:
+    """A PlaylistObject (with its first page of tracks) or a SimplifiedPlaylistObject."""
+    where = "spotify playlist"
+    owner = obj.get("owner") if isinstance(obj, dict) else None
+    owner = owner if isinstance(owner, dict) else {}
+    tracks_field = obj.get("tracks")
+    tracks: tuple[Track, ...] = ()
+    total = None
+    if isinstance(tracks_field, dict):
+        total = _int(tracks_field.get("total"))
+        if isinstance(tracks_field.get("items"), list):
+            tracks = spotify_playlist_tracks(tracks_field["items"])
+    description, public = obj.get("description"), obj.get("public")
+    return Playlist(
+        id=field(obj, "id", str, where),
+        name=field(obj, "name", str, where),
+        platform="spotify",
+        owner_id=owner.get("id") if isinstance(owner.get("id"), str) else None,
+        owner_name=owner.get("display_name") if isinstance(owner.get("display_name"), str) else None,
+        description=description if isinstance(description, str) and description else None,
+        public=public if isinstance(public, bool) else None,
+        collaborative=obj.get("collaborative") is True,
+        total_tracks=total,
+        snapshot_id=obj.get("snapshot_id") if isinstance(obj.get("snapshot_id"), str) else None,
         image_urls=_image_urls(obj.get("images")),
         tracks=tracks,
     )

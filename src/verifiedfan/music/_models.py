@@ -18,6 +18,7 @@ __all__ = [
     "FanEngagement",
     "MusicUser",
     "Platform",
+    "Playlist",
     "SearchPage",
     "SearchResults",
     "Track",
@@ -111,6 +112,26 @@ class Album:
     label: str | None = None
     upc: str | None = None
     genres: tuple[str, ...] = ()
+    image_urls: tuple[str, ...] = ()
+    tracks: tuple[Track, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Playlist:
+    """A playlist. ``tracks`` are those the read included (a playlist read: its first page; a list
+    of the user's playlists: none), ``total_tracks`` the platform's count; ``public`` is ``None``
+    where the platform does not say."""
+
+    id: str
+    name: str
+    platform: Platform
+    owner_id: str | None = None
+    owner_name: str | None = None
+    description: str | None = None
+    public: bool | None = None
+    collaborative: bool = False
+    total_tracks: int | None = None
+    snapshot_id: str | None = None
     image_urls: tuple[str, ...] = ()
     tracks: tuple[Track, ...] = ()
 

@@ -7,21 +7,19 @@ This module is the async source; ``_spotify_sync.py`` (``SyncSpotify``) is gener
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import httpx
 
 from verifiedfan.errors import ClientError, ConfigurationError, RateLimitedError
 from verifiedfan.http import (
-    ApiClient,
     ApiSettings,
     CursorPager,
     HttpClient,
     HttpHook,
     Limits,
     OAuth2ClientCredentials,
-    OffsetPager,
     RetryPolicy,
     Timeouts,
     UserToken,
@@ -29,7 +27,6 @@ from verifiedfan.http import (
     basic_authorization,
 )
 from verifiedfan.http._api._concurrency import async_gather
-from verifiedfan.music import _catalog as catalog
 from verifiedfan.music import _parse as parse
 from verifiedfan.music._client import TokenLike, check_limit, check_token
 from verifiedfan.music._login import (
@@ -40,7 +37,7 @@ from verifiedfan.music._login import (
     check_code_arguments,
     refresh_token_of,
 )
-from verifiedfan.music._models import Album, Artist, FanEngagement, MusicUser, SearchResults, Track
+from verifiedfan.music._models import Artist, FanEngagement, MusicUser, Track
 from verifiedfan.music._settings import SpotifySettings
 from verifiedfan.music._spotify_core import (
     FOLLOWING,
@@ -54,6 +51,7 @@ from verifiedfan.music._spotify_core import (
     saved_tracks,
     token_from_answer,
 )
+from verifiedfan.music._spotify_reads import SpotifyReads
 
 # unasync: async-only
 from verifiedfan.music._transport import LeanTransport
@@ -63,7 +61,7 @@ from verifiedfan.music._transport import LeanTransport
 __all__ = ["Spotify", "TimeRange"]
 
 
-class Spotify(ApiClient):
+class Spotify(SpotifyReads):
     """Spotify client. ``token`` arguments are an access-token string or a :class:`UserToken`;
     with a refresh token, an expiring or rejected (401) access token is refreshed once (one refresh
     per refresh token however many calls wait) and the call replayed; without one, a 401 raises
@@ -174,18 +172,6 @@ class Spotify(ApiClient):
         except ClientError as exc:
             raise refresh_failed(exc) from exc
         return token_from_answer(body, refresh_token, started)
-
-    async def _offset_list(
-        self, tok: UserToken, route: str, limit: int | None, params: dict[str, Any] | None = None
-    ) -> tuple[list[Any], int]:
-        pager = OffsetPager(page_size=self._page, limit=limit)
-        items: list[Any] = []
-        pages = self._aiter_pages(
-            route, pager, concurrency=self._page_concurrency, params=params, auth=self.tokens.auth(tok)
-        )
-        async for page in pages:
-            items.extend(page)
-        return items, pager.total if pager.total is not None else len(items)
 
     # -- sign-in (authorization code with PKCE) ----------------------------------------------------
     def authorization_url(
@@ -310,106 +296,6 @@ class Spotify(ApiClient):
             "GET", RECENT, params={"limit": min(limit, MAX_PAGE)}, auth=self.tokens.auth(tok)
         )
         return recent_tracks(body)
-
-    # -- catalog ----------------------------------------------------------------------------------
-    def _catalog_auth(self, token: TokenLike | None) -> Any:
-        return self._app_auth if token is None else self.tokens.auth(check_token(token))
-
-    async def get_artist(self, artist_id: str, *, token: TokenLike | None = None) -> Artist:
-        """A catalog artist (``GET /v1/artists/{id}``) with its genres, popularity, followers and
-        images. Catalog reads use the app's client-credentials token unless a user ``token`` is
-        given. An unknown id raises :class:`~verifiedfan.errors.NotFoundError`."""
-        catalog.check_spotify_id(artist_id, "artist")
-        auth = self._catalog_auth(token)
-        body = await self._call_json("GET", "/v1/artists/{id}", path={"id": artist_id}, auth=auth)
-        return catalog.spotify_catalog_artist(body)
-
-    async def get_artists(
-        self, artist_ids: Sequence[str], *, token: TokenLike | None = None
-    ) -> tuple[Artist | None, ...]:
-        """Several catalog artists in one call (``GET /v1/artists?ids=``, at most 50 ids), in the
-        order asked; ``None`` where Spotify knows no such artist (it answers ``null``)."""
-        ids = catalog.check_ids(
-            artist_ids, catalog.SPOTIFY_MAX_ARTIST_IDS, catalog.check_spotify_id, "artist"
-        )
-        auth = self._catalog_auth(token)
-        body = await self._call_json("GET", "/v1/artists", params={"ids": ",".join(ids)}, auth=auth)
-        found = parse.items_of(body, "artists", "spotify /v1/artists")
-        return tuple(None if a is None else catalog.spotify_catalog_artist(a) for a in found)
-
-    async def get_album(
-        self, album_id: str, *, market: str | None = None, token: TokenLike | None = None
-    ) -> Album:
-        """A catalog album (``GET /v1/albums/{id}``) with its artists and its first page of tracks."""
-        catalog.check_spotify_id(album_id, "album")
-        params = {"market": market} if market else None
-        auth = self._catalog_auth(token)
-        body = await self._call_json(
-            "GET", "/v1/albums/{id}", path={"id": album_id}, params=params, auth=auth
-        )
-        return catalog.spotify_album(body)
-
-    async def get_track(
-        self, track_id: str, *, market: str | None = None, token: TokenLike | None = None
-    ) -> Track:
-        """A catalog track (``GET /v1/tracks/{id}``): artists, album, ISRC, duration."""
-        catalog.check_spotify_id(track_id, "track")
-        params = {"market": market} if market else None
-        auth = self._catalog_auth(token)
-        body = await self._call_json(
-            "GET", "/v1/tracks/{id}", path={"id": track_id}, params=params, auth=auth
-        )
-        return parse.spotify_track(body)
-
-    async def search(
-        self,
-        query: str,
-        *,
-        types: Iterable[catalog.SearchType] = ("track",),
-        limit: int = 20,
-        offset: int = 0,
-        market: str | None = None,
-        token: TokenLike | None = None,
-    ) -> SearchResults:
-        """One page of a catalog search (``GET /v1/search``) per type asked (``"artist"``,
-        ``"album"``, ``"track"``): ``limit`` 1-50 from ``offset``; Spotify serves the first 1,000
-        results of a search (``offset + limit`` at most 1,000). Each page says its ``total`` and
-        ``next_offset``; :meth:`aiter_search` walks the pages."""
-        kinds = catalog.check_search(
-            query, types, limit, offset, max_limit=MAX_PAGE, max_total=catalog.SPOTIFY_MAX_SEARCH
-        )
-        params: dict[str, Any] = {"q": query, "type": ",".join(kinds), "limit": limit, "offset": offset}
-        if market:
-            params["market"] = market
-        auth = self._catalog_auth(token)
-        body = await self._call_json("GET", "/v1/search", params=params, auth=auth)
-        return catalog.spotify_search(body, query, kinds)
-
-    async def aiter_search(
-        self,
-        query: str,
-        kind: catalog.SearchType = "track",
-        *,
-        limit: int | None = None,
-        market: str | None = None,
-        token: TokenLike | None = None,
-    ) -> AsyncIterator[Artist | Album | Track]:
-        """Every result of one type of a search, page after page (``page_size`` per page), up to
-        ``limit`` or Spotify's 1,000-result window."""
-        check_limit(limit)
-        cap = min(limit or catalog.SPOTIFY_MAX_SEARCH, catalog.SPOTIFY_MAX_SEARCH)
-        offset = 0
-        while offset < cap:
-            size = min(self._page, cap - offset)
-            results = await self.search(
-                query, types=(kind,), limit=size, offset=offset, market=market, token=token
-            )
-            page = getattr(results, f"{kind}s")
-            for item in page.items:
-                yield item
-            if page.next_offset is None or not page.items:
-                return
-            offset = page.next_offset
 
     async def get_fan_engagement(
         self,

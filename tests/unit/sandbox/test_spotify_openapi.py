@@ -21,7 +21,9 @@ from jsonschema import Draft202012Validator, ValidationError
 from verifiedfan.testing.sandbox import EDGE_CASE_USERS, SpotifySandbox
 
 _DOC = json.loads((Path(__file__).parents[2] / "data" / "spotify" / "web-api-schemas.json").read_text())
-_BASES = {"PagingObject", "CursorPagingObject", "AlbumBase"}  # only ever used inside allOf
+# Used inside allOf (a strict base would refuse the properties the other branch adds). PlaylistUserObject
+# is also used alone (a playlist item's added_by), where it is then checked without the strictness.
+_BASES = {"PagingObject", "CursorPagingObject", "AlbumBase", "PlaylistUserObject"}
 
 
 def _json_schema(node: Any) -> Any:
@@ -288,3 +290,33 @@ def test_an_album_object_carries_its_tracks_and_required_fields(spotify_sandbox:
     broken["tracks"]["items"][0]["duration_ms"] = "3:20"
     with pytest.raises(ValidationError, match="is not of type 'integer'"):
         validator("AlbumObject").validate(broken)
+
+
+def _playlist_ids(sandbox: SpotifySandbox, user: str) -> list[str]:
+    return sandbox.app._playlists.ids(user)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("user", ["heavy-saver", "no-saved-tracks", "follower"])
+def test_playlist_answers_match_the_openapi_description(spotify_sandbox: SpotifySandbox, user: str) -> None:
+    token = spotify_sandbox.mint_token(user).access_token
+    headers = {"authorization": f"Bearer {token}"}
+    mine = httpx.get(spotify_sandbox.url + "/v1/me/playlists", headers=headers).json()
+    checks = [(mine, validator("PagingPlaylistObject"))]
+    for pid in _playlist_ids(spotify_sandbox, user):
+        checks.append(
+            (
+                httpx.get(f"{spotify_sandbox.url}/v1/playlists/{pid}", headers=headers).json(),
+                validator("PlaylistObject"),
+            )
+        )
+        page = httpx.get(
+            f"{spotify_sandbox.url}/v1/playlists/{pid}/tracks",
+            params={"limit": 7, "offset": 3},
+            headers=headers,
+        ).json()
+        checks.append((page, validator("PagingPlaylistTrackObject")))
+    for body, schema in checks:
+        errors = sorted(schema.iter_errors(body), key=lambda e: list(e.path))
+        assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
+        for stamp in _timestamps(body):
+            assert datetime.fromisoformat(stamp).tzinfo is not None

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from verifiedfan.testing.sandbox import _spotify_catalog as catalog_routes
+from verifiedfan.testing.sandbox import _spotify_playlists as playlists
 from verifiedfan.testing.sandbox._catalog import Catalog, SeedArtist, SeedTrack, SeedUser
 from verifiedfan.testing.sandbox._faults import Faults
 from verifiedfan.testing.sandbox._http import Request, Response, dumps
@@ -60,6 +61,7 @@ class SpotifyApp(SpotifyAccountsApp):
         self._artist_json: dict[int, bytes] = {}
         self._me_json: dict[str, bytes] = {}
         self._index = CatalogIndex(self.catalog)
+        self._playlists = playlists.PlaylistBook(self.catalog)
 
     # -- JSON of catalog objects ------------------------------------------------------------------
     @staticmethod
@@ -219,6 +221,28 @@ class SpotifyApp(SpotifyAccountsApp):
         return (
             grant if isinstance(grant, Response) else catalog_routes.search(self, self._index, request.query)
         )
+
+    # playlists: see _spotify_playlists
+    @route("GET", "/v1/me/playlists")
+    def my_playlists(self, request: Request) -> Response:
+        user = self._user(request)
+        if isinstance(user, Response):
+            return user
+        return playlists.my_playlists(self, self._playlists, user, request.query)
+
+    @route("GET", "/v1/playlists/{playlist_id}")
+    def playlist(self, request: Request, playlist_id: str) -> Response:
+        grant = self.bearer(request, allow_app=True)
+        if isinstance(grant, Response):
+            return grant
+        return playlists.playlist(self, self._playlists, playlist_id, grant.subject)
+
+    @route("GET", "/v1/playlists/{playlist_id}/tracks")
+    def playlist_tracks(self, request: Request, playlist_id: str) -> Response:
+        grant = self.bearer(request, allow_app=True)
+        if isinstance(grant, Response):
+            return grant
+        return playlists.playlist_tracks(self, self._playlists, playlist_id, grant.subject, request.query)
 
     @route("GET", "/v1/me")
     def me(self, request: Request) -> Response:
