@@ -21,6 +21,7 @@ A missing token is 401 (``current_claims``); a token without a required action i
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -38,6 +39,8 @@ from verifiedfan.jwt._permissions import PERMISSIONS_CLAIM, require_permissions 
 from verifiedfan.web._asgi import error_body  # noqa: E402
 from verifiedfan.web._jwt import CLAIMS_KEY, WORKER_KEY  # noqa: E402
 from verifiedfan.web._schema import SchemaIssue, SchemaValidationError, json_path  # noqa: E402
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "Claims",
@@ -117,6 +120,14 @@ def _validation_issues(exc: RequestValidationError) -> list[SchemaIssue]:
 async def _on_vf_error(request: Request, exc: Exception) -> JSONResponse:
     error = exc if isinstance(exc, VFError) else VFError("internal server error", status=500)
     status = error.status if isinstance(error.status, int) and 400 <= error.status <= 599 else 500
+    if status >= 500:
+        logger.error(
+            "request failed: %s %s: %s",
+            request.method,
+            request.url.path,
+            type(exc).__name__,
+            exc_info=(type(exc), exc, exc.__traceback__),
+        )
     headers = {"www-authenticate": 'Bearer realm="api"'} if status == 401 else None
     return JSONResponse(error_body(error, status), status_code=status, headers=headers)
 

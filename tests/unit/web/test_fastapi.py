@@ -151,3 +151,23 @@ async def test_a_streamed_body_over_the_limit_is_413_even_through_fastapis_body_
         response = await http.post("/registrations", content=chunks())
     assert response.status_code == 413
     assert response.json()["status"] == 413
+
+
+async def test_a_5xx_vf_error_in_a_handler_is_answered_and_logged_once(verifier: Verifier) -> None:
+    from verifiedfan.errors import VFError
+
+    app = FastAPI()
+
+    @app.get("/down")
+    async def down() -> None:
+        raise VFError("users service unavailable", status=503)
+
+    install_error_handlers(app)
+    with capture_logs() as logs:
+        async with client(with_middlewares(app)) as http:
+            response = await http.get("/down")
+    assert response.status_code == 503
+    assert response.json()["message"] == "users service unavailable"
+    errors = [line for line in logs.entries if line["level"] == "error"]
+    assert len(errors) == 1
+    assert "VFError" in errors[0]["exception"]
