@@ -320,3 +320,22 @@ def test_playlist_answers_match_the_openapi_description(spotify_sandbox: Spotify
         assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
         for stamp in _timestamps(body):
             assert datetime.fromisoformat(stamp).tzinfo is not None
+
+
+def test_the_playlist_check_can_fail(spotify_sandbox: SpotifySandbox) -> None:
+    """An invented owner field, a missing paging field or an episode where a track is expected fail."""
+    token = spotify_sandbox.mint_token("follower").access_token
+    pid = _playlist_ids(spotify_sandbox, "follower")[0]
+    body = httpx.get(
+        f"{spotify_sandbox.url}/v1/playlists/{pid}", headers={"authorization": f"Bearer {token}"}
+    ).json()
+    validator("PlaylistObject").validate(body)
+    invented = copy.deepcopy(body)
+    invented["owner"]["country"] = "US"
+    assert list(validator("PlaylistObject").iter_errors(invented))
+    unpaged = copy.deepcopy(body)
+    del unpaged["tracks"]["total"]
+    assert list(validator("PlaylistObject").iter_errors(unpaged))
+    episode = copy.deepcopy(body)
+    episode["tracks"]["items"][0]["track"] = {"type": "episode", "id": "x", "name": "e", "show": {}}
+    assert list(validator("PlaylistObject").iter_errors(episode))
