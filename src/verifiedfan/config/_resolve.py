@@ -34,6 +34,7 @@ _ANY = re.compile(r"\$(\$)?\{([^{}]*)\}")
 _WHOLE = re.compile(r"\$\{([^{}]*)\}")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MISSING = object()
+MAX_NODES = 100_000
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -57,6 +58,7 @@ class _Resolution:
         self.resolvers = resolvers
         self.done: dict[tuple[str, ...], Any] = {}
         self.stack: list[tuple[str, ...]] = []
+        self.nodes = 0
 
     def lookup(self, path: tuple[str, ...]) -> Any:
         node = self.root
@@ -72,7 +74,7 @@ class _Resolution:
                 return _MISSING
         return node
 
-    def at(self, path: tuple[str, ...]) -> Any:
+    def at(self, path: tuple[str, ...], raw: Any = _MISSING) -> Any:
         if path in self.done:
             return self.done[path]
         if path in self.stack:
@@ -80,17 +82,22 @@ class _Resolution:
             raise ConfigCycleError([".".join(p) or "<root>" for p in loop])
         self.stack.append(path)
         try:
-            value = self.value(self.lookup(path), path)
+            value = self.value(self.lookup(path) if raw is _MISSING else raw, path)
         finally:
             self.stack.pop()
         self.done[path] = value
         return value
 
     def value(self, raw: Any, path: tuple[str, ...]) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:  # YAML aliases can make a small file an exponential tree
+            raise ConfigurationError(
+                f"config has more than {MAX_NODES} values once aliases are expanded (an alias bomb?)"
+            )
         if isinstance(raw, Mapping):
-            return {k: self.at((*path, str(k))) for k in raw}
+            return {k: self.at((*path, str(k)), v) for k, v in raw.items()}
         if isinstance(raw, list):
-            return [self.at((*path, str(i))) for i in range(len(raw))]
+            return [self.at((*path, str(i)), v) for i, v in enumerate(raw)]
         if isinstance(raw, str):
             return self.string(raw, ".".join(path))
         return raw

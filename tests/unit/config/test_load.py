@@ -292,3 +292,22 @@ def test_a_settings_class_as_model_keeps_env_precedence(
     built = load_config("prod", tmp_path, model=DemoSettings, environ={})
     assert isinstance(built, DemoSettings)
     assert (built.base_url, built.timeout) == ("https://from-yaml", 9.0)
+
+
+BILLION_LAUGHS = """\
+a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+"""
+
+
+def test_an_alias_bomb_is_refused_not_expanded(tmp_path: Path) -> None:
+    write(tmp_path, default=BILLION_LAUGHS, prod="")
+    with pytest.raises(ConfigurationError, match="more than 100000 values once aliases are expanded"):
+        load_config("prod", tmp_path, environ={})
