@@ -34,13 +34,18 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def asgi_route(scope: Scope) -> str | None:
-    """The route template the framework matched (Starlette's ``scope["route"].path``), if any."""
+    """The route template the framework matched, if any: Starlette and FastAPI put the route in
+    ``scope["route"]``, Litestar the template in ``scope["path_template"]``; others may record it
+    under its semantic-convention name ``http.route``."""
     route = scope.get("route")
     path = getattr(route, "path", None)
     if isinstance(path, str) and path:
         return path
-    path = scope.get("http.route")  # frameworks that record the template under its semconv name
-    return path if isinstance(path, str) and path else None
+    for key in ("path_template", "http.route"):
+        path = scope.get(key)
+        if isinstance(path, str) and path:
+            return path
+    return None
 
 
 def header(scope: Scope, name: bytes) -> bytes | None:

@@ -163,3 +163,14 @@ async def test_a_huge_url_is_cut_in_the_access_line() -> None:
     (line,) = _access(logs.entries)
     assert len(str(line["path"])) == 2048 + 3
     assert line["route"] == "/fans/{fan_id}"
+
+
+def test_the_route_template_is_read_as_starlette_litestar_and_semconv_frameworks_record_it() -> None:
+    from starlette.routing import Route
+
+    from verifiedfan.web import asgi_route
+
+    assert asgi_route({"route": Route("/fans/{fan_id}", lambda r: None)}) == "/fans/{fan_id}"
+    assert asgi_route({"path_template": "/fans/{fan_id:str}"}) == "/fans/{fan_id:str}"
+    assert asgi_route({"http.route": "/fans/:id"}) == "/fans/:id"
+    assert asgi_route({"path": "/fans/42"}) is None
