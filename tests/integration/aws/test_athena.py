@@ -10,6 +10,7 @@ QUEUED/RUNNING/FAILED states moto never produces go through ``FaultyClient.rewri
 
 from __future__ import annotations
 
+import random
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date, datetime
@@ -61,28 +62,42 @@ ROWS = [
 ]
 
 
+#: moto queues seeded results per account and region, shared by every client of the server: each
+#: test takes a region of its own, so a concurrent run (another session, a benchmark) cannot take
+#: its seed
+ATHENA_REGIONS = [
+    *("us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1"),
+    *("ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "ca-central-1", "sa-east-1"),
+]
+
+
 @pytest.fixture
-async def athena(vf_aws_settings: AwsSettings, vf_s3_bucket: str) -> AsyncIterator[Athena]:
+def athena_settings(vf_aws_settings: AwsSettings) -> AwsSettings:
+    return vf_aws_settings.model_copy(update={"region": random.choice(ATHENA_REGIONS)})
+
+
+@pytest.fixture
+async def athena(athena_settings: AwsSettings, vf_s3_bucket: str) -> AsyncIterator[Athena]:
     async with Athena(
-        database="fans", output_location=f"s3://{vf_s3_bucket}/athena/", settings=vf_aws_settings
+        database="fans", output_location=f"s3://{vf_s3_bucket}/athena/", settings=athena_settings
     ) as client:
         yield client
 
 
-def raw_athena(vf_aws: AwsConnection) -> Any:
+def raw_athena(vf_aws: AwsConnection, region: str | None) -> Any:
     return boto3.client(
         "athena",
         endpoint_url=vf_aws.endpoint_url,
-        region_name=vf_aws.region,
+        region_name=region,
         aws_access_key_id=vf_aws.access_key_id,
         aws_secret_access_key=vf_aws.secret_access_key,
     )
 
 
 async def test_query_returns_typed_rows_and_binds_parameters(
-    athena: Athena, vf_aws: AwsConnection, vf_s3_bucket: str
+    athena: Athena, vf_aws: AwsConnection, vf_s3_bucket: str, athena_settings: AwsSettings
 ) -> None:
-    seed_athena_results(vf_aws.endpoint_url, COLUMNS, ROWS)
+    seed_athena_results(vf_aws.endpoint_url, COLUMNS, ROWS, region=str(athena_settings.region))
     result = await athena.query(
         "SELECT * FROM fans WHERE name = ? AND streams > ? AND day = ?", ["O'Brien", 42, date(2026, 1, 2)]
     )
@@ -114,7 +129,9 @@ async def test_query_returns_typed_rows_and_binds_parameters(
     assert result.execution.state == "SUCCEEDED"
     assert result.execution.database == "fans"
     # what Athena was sent: the SQL untouched, the values as bound literals
-    sent = raw_athena(vf_aws).get_query_execution(QueryExecutionId=result.execution_id)["QueryExecution"]
+    sent = raw_athena(vf_aws, athena_settings.region).get_query_execution(
+        QueryExecutionId=result.execution_id
+    )["QueryExecution"]
     assert sent["Query"] == "SELECT * FROM fans WHERE name = ? AND streams > ? AND day = ?"
     assert sent["ExecutionParameters"] == ["'O''Brien'", "42", "DATE '2026-01-02'"]
     # moto writes the result CSV where Athena would: the output location, named after the execution
@@ -151,13 +168,18 @@ def paged(page_size: int) -> Any:
     return rewrite
 
 
-async def test_results_are_paged(vf_aws_settings: AwsSettings, vf_aws: AwsConnection) -> None:
-    async with AwsClients(vf_aws_settings) as clients:
+async def test_results_are_paged(athena_settings: AwsSettings, vf_aws: AwsConnection) -> None:
+    async with AwsClients(athena_settings) as clients:
         faulty = FaultyClient(await clients.client("athena"))
         faulty.rewrite("get_query_results", paged(3), times=None)
-        athena = Athena(clients=AwsClients(clients={"athena": faulty}, settings=vf_aws_settings))
+        athena = Athena(clients=AwsClients(clients={"athena": faulty}, settings=athena_settings))
         rows = [[f"f-{i}", str(i)] for i in range(10)]
-        seed_athena_results(vf_aws.endpoint_url, [("fan_id", "varchar"), ("n", "integer")], rows)
+        seed_athena_results(
+            vf_aws.endpoint_url,
+            [("fan_id", "varchar"), ("n", "integer")],
+            rows,
+            region=str(athena_settings.region),
+        )
         result = await athena.query("SELECT fan_id, n FROM fans", page_size=5)
         assert [r["n"] for r in result.rows] == list(range(10))  # header dropped on page 1 only
         calls = [kw for name, kw in faulty.calls if name == "get_query_results"]
@@ -195,8 +217,8 @@ async def faulty_athena(settings: AwsSettings, **kwargs: Any) -> tuple[Athena, F
     )
 
 
-async def test_wait_polls_with_backoff_until_it_succeeds(vf_aws_settings: AwsSettings) -> None:
-    athena, faulty, clients = await faulty_athena(vf_aws_settings)
+async def test_wait_polls_with_backoff_until_it_succeeds(athena_settings: AwsSettings) -> None:
+    athena, faulty, clients = await faulty_athena(athena_settings)
     async with clients:
         faulty.rewrite("get_query_execution", states("QUEUED", "RUNNING", "RUNNING", "RUNNING"), times=None)
         result = await athena.query("SELECT 1")
@@ -205,8 +227,8 @@ async def test_wait_polls_with_backoff_until_it_succeeds(vf_aws_settings: AwsSet
         assert result.execution.state == "SUCCEEDED"
 
 
-async def test_a_failed_query_raises_with_athenas_reason(vf_aws_settings: AwsSettings) -> None:
-    athena, faulty, clients = await faulty_athena(vf_aws_settings)
+async def test_a_failed_query_raises_with_athenas_reason(athena_settings: AwsSettings) -> None:
+    athena, faulty, clients = await faulty_athena(athena_settings)
     async with clients:
         faulty.rewrite(
             "get_query_execution",
@@ -220,14 +242,16 @@ async def test_a_failed_query_raises_with_athenas_reason(vf_aws_settings: AwsSet
         assert not [name for name, _ in faulty.calls if name == "get_query_results"]
 
 
-async def test_the_deadline_cancels_the_query(vf_aws_settings: AwsSettings, vf_aws: AwsConnection) -> None:
-    athena, faulty, clients = await faulty_athena(vf_aws_settings)
+async def test_the_deadline_cancels_the_query(athena_settings: AwsSettings, vf_aws: AwsConnection) -> None:
+    athena, faulty, clients = await faulty_athena(athena_settings)
     async with clients:
         faulty.rewrite("get_query_execution", states(*["RUNNING"] * 1000), times=None)
         with pytest.raises(AwsTimeoutError, match=r"still RUNNING after 0\.2s \(cancelled\)"):
             await athena.query("SELECT 1", max_wait=0.2)
         (stop,) = [kw for name, kw in faulty.calls if name == "stop_query_execution"]
-        state = raw_athena(vf_aws).get_query_execution(QueryExecutionId=stop["QueryExecutionId"])
+        state = raw_athena(vf_aws, athena_settings.region).get_query_execution(
+            QueryExecutionId=stop["QueryExecutionId"]
+        )
         assert state["QueryExecution"]["Status"]["State"] == "CANCELLED"
 
 
@@ -239,8 +263,8 @@ async def test_cancel(athena: Athena) -> None:
         await athena.wait(execution_id)
 
 
-async def test_bad_input_is_refused_before_any_io(vf_aws_settings: AwsSettings) -> None:
-    athena, faulty, clients = await faulty_athena(vf_aws_settings)
+async def test_bad_input_is_refused_before_any_io(athena_settings: AwsSettings) -> None:
+    athena, faulty, clients = await faulty_athena(athena_settings)
     async with clients:
         with pytest.raises(AwsValidationError, match="non-empty SQL"):
             await athena.start_query("  ")
@@ -259,8 +283,10 @@ async def test_bad_input_is_refused_before_any_io(vf_aws_settings: AwsSettings) 
         assert not [name for name, _ in faulty.calls if name == "start_query_execution"]
 
 
-def test_sync_twin(vf_aws_settings: AwsSettings, vf_aws: AwsConnection) -> None:
-    with SyncAwsClients(vf_aws_settings) as clients:
+def test_sync_twin(athena_settings: AwsSettings, vf_aws: AwsConnection) -> None:
+    with SyncAwsClients(athena_settings) as clients:
         athena = SyncAthena(clients=clients, database="fans")
-        seed_athena_results(vf_aws.endpoint_url, [("n", "bigint")], [["7"]])
+        seed_athena_results(
+            vf_aws.endpoint_url, [("n", "bigint")], [["7"]], region=str(athena_settings.region)
+        )
         assert athena.query("SELECT n FROM t WHERE x = ?", ["x"]).rows == [{"n": 7}]
