@@ -16,7 +16,7 @@ from verifiedfan.monitoring._window import ErrorRateWindow, WindowCounts
 
 __all__ = ["MonitorCore", "MonitorState", "Transition"]
 
-logger = logging.getLogger("verifiedfan.monitoring")
+logger = logging.getLogger(__name__)
 
 SEVERITIES = frozenset({"critical", "error", "warning", "info"})
 MAX_DEDUP_KEY = 255
