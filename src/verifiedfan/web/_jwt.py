@@ -13,7 +13,7 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
-from verifiedfan.errors import InvalidTokenError, VFError
+from verifiedfan.errors import AuthError, InvalidTokenError, ValidationError, VFError
 from verifiedfan.web._asgi import ASGIApp, Receive, Scope, Send, header, send_error, state_of
 from verifiedfan.web._errors import bad_request
 
@@ -139,7 +139,9 @@ class JwtMiddleware:
             return
         try:
             await self._authenticate(scope)
-        except VFError as error:
+        except (AuthError, ValidationError) as error:  # the caller's fault: 401/403/400
+            # Anything else (a JWKS endpoint that cannot be reached...) is the service's failure:
+            # it propagates to the error formatter (500, logged), never passed off as a bad token.
             logger.info("request refused: %s %s: %s", scope.get("method"), scope.get("path"), error.message)
             if kind == "websocket":  # refused before the handshake: the server answers 403
                 await send({"type": "websocket.close", "code": _POLICY_VIOLATION})

@@ -158,3 +158,19 @@ def test_websocket_connections_need_a_token_too(signer: Signer, verifier: Verifi
         token = signer.make_token({"userId": "u-ws"})
         with test_client.websocket_connect("/feed", headers=bearer(token)) as ws:
             assert ws.receive_json() == {"userId": "u-ws"}
+
+
+async def test_a_verifier_that_fails_for_its_own_reasons_is_a_500_not_a_401(signer: Signer) -> None:
+    from verifiedfan.errors import NetworkError
+    from verifiedfan.log import capture_logs
+
+    class KeyServerDown:
+        async def aread_token(self, token: str) -> dict[str, object]:
+            raise NetworkError("jwks: connection refused")
+
+    with capture_logs() as logs:
+        async with client(service(verifier=KeyServerDown())) as http:
+            response = await http.get("/me", headers=bearer(signer.make_token({"userId": "u"})))
+    assert response.status_code == 500
+    assert response.json()["message"] == "jwks: connection refused"
+    assert [line["level"] for line in logs.entries if line["level"] == "error"] == ["error"]
