@@ -18,6 +18,7 @@ is refused with 109110 (``MCMS_UTM_Validation_DuplicateMessageKey``). Sends are 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -59,6 +60,7 @@ DUPLICATE_MESSAGE_KEY = 109110
 #: ``MCMS_UTM_ResponsesHasErrors``: some recipients of a request failed (see each response).
 RESPONSES_HAVE_ERRORS = 109001
 _MAX_ADDRESS = 254
+_SPACE = re.compile(r"\s")
 
 
 class SendStatus(StrEnum):
@@ -241,7 +243,7 @@ def check_address(value: object, name: str = "to") -> str:
     """An email address SFMC would take: one ``@`` with text on both sides, no space, ≤ 254."""
     text = check_text(name, value, limit=_MAX_ADDRESS).strip()
     local, at, domain = text.rpartition("@")
-    if not at or not local or "." not in domain or any(c.isspace() for c in text):
+    if not at or not local or "." not in domain or _SPACE.search(text):
         raise ValidationError(f"sfmc: {name!r} is not an email address: {text!r}")
     return text
 
