@@ -1,4 +1,6 @@
-"""Partner clients (issue 15).
+"""Partner clients (issue 15). Each client against raw ``httpx.AsyncClient`` making the same call on
+its sandbox (a child process), calls interleaved (ABBA) so the neighbours' load hits both alike; goal
+<= 1.1x the raw time per call (Slack, Fastly, Bitly and Facebook below, PagerDuty and SFMC here).
 
 **PagerDuty, time per call**: ``PagerDuty.trigger`` (checks before I/O, the dedup key, the HTTP
 core's retry policy and hooks, the typed ``EventResult``) against raw ``httpx.AsyncClient`` POSTing
@@ -17,8 +19,15 @@ import httpx
 
 from benchmarks._harness import Comparison, interleaved_rates
 from verifiedfan.http import Limits
-from verifiedfan.partners import EmailRecipient, PagerDuty, Sfmc
-from verifiedfan.testing.sandbox import PagerDutySandbox, SfmcSandbox
+from verifiedfan.partners import Bitly, EmailRecipient, Facebook, Fastly, PagerDuty, Sfmc, Slack
+from verifiedfan.testing.sandbox import (
+    BitlySandbox,
+    FacebookSandbox,
+    FastlySandbox,
+    PagerDutySandbox,
+    SfmcSandbox,
+    SlackSandbox,
+)
 
 SUMMARY = "Spotify 401 rate 12% over 5 min"
 SOURCE = "verification-svc"
@@ -130,6 +139,106 @@ def _sfmc_rates(recipients: int) -> tuple[float, float]:
     return bulk, single
 
 
+async def _slack(n: int, rounds: int) -> tuple[float, float]:
+    """``Slack.post_message`` (checks, the pacer's bookkeeping with pacing off, the ok check, the
+    typed ``PostedMessage``) against a raw POST of the same JSON with the bearer token and an
+    ``ok`` check. Pacing is off on both sides: at Slack's 1 message/s per channel the benchmark
+    would measure the pacer's waits, not the client."""
+    with SlackSandbox(process=True) as sandbox:
+        body = {"channel": "#alerts", "text": "Spotify 401 rate 12% over 5 min", "unfurl_links": False}
+        headers = {"authorization": f"Bearer {sandbox.bot_token}"}
+        url = f"{sandbox.api_url}/chat.postMessage"
+        async with (
+            Slack(token=sandbox.bot_token, base_url=sandbox.api_url, channel_interval=0) as slack,
+            httpx.AsyncClient() as raw,
+        ):
+
+            async def ours() -> object:
+                return await slack.post_message("#alerts", "Spotify 401 rate 12% over 5 min")
+
+            async def reference() -> object:
+                response = await raw.post(url, json=body, headers=headers)
+                response.raise_for_status()
+                answer = response.json()
+                if not answer["ok"]:
+                    raise RuntimeError(answer["error"])
+                return answer
+
+            return await interleaved_rates(ours, reference, n, rounds)
+
+
+async def _fastly(n: int, rounds: int) -> tuple[float, float]:
+    """``Fastly.purge_key`` (key check, soft-purge header, typed ``PurgeResult``) against a raw
+    POST to the same path with the same two headers."""
+    with FastlySandbox(process=True) as sandbox:
+        url = f"{sandbox.url}/service/{sandbox.service_id}/purge/event-123"
+        headers = {"fastly-key": sandbox.api_key, "fastly-soft-purge": "1"}
+        async with (
+            Fastly(api_key=sandbox.api_key, service_id=sandbox.service_id, base_url=sandbox.url) as fastly,
+            httpx.AsyncClient() as raw,
+        ):
+
+            async def ours() -> object:
+                return await fastly.purge_key("event-123")
+
+            async def reference() -> object:
+                response = await raw.post(url, headers=headers)
+                response.raise_for_status()
+                return response.json()
+
+            return await interleaved_rates(ours, reference, n, rounds)
+
+
+async def _bitly(n: int, rounds: int) -> tuple[float, float]:
+    """``Bitly.shorten`` without a cache (URL check, typed ``Bitlink``) against a raw POST of the
+    same JSON with the bearer token; the URL is already shortened, so both get Bitly's 200."""
+    with BitlySandbox(process=True) as sandbox:
+        long_url = "https://www.ticketmaster.com/event/0B005E3B1E8B4C6D"
+        body = {"long_url": long_url, "domain": "bit.ly", "group_guid": sandbox.group_guid}
+        headers = {"authorization": f"Bearer {sandbox.access_token}"}
+        url = f"{sandbox.url}/v4/shorten"
+        async with (
+            Bitly(
+                access_token=sandbox.access_token, group_guid=sandbox.group_guid, base_url=sandbox.url
+            ) as bitly,
+            httpx.AsyncClient() as raw,
+        ):
+
+            async def ours() -> object:
+                return await bitly.shorten(long_url)
+
+            async def reference() -> object:
+                response = await raw.post(url, json=body, headers=headers)
+                response.raise_for_status()
+                return response.json()
+
+            return await interleaved_rates(ours, reference, n, rounds)
+
+
+async def _facebook(n: int, rounds: int) -> tuple[float, float]:
+    """``Facebook.has_liked`` (token and id checks, the Graph error mapping, the usage header) against a
+    raw GET of ``/v21.0/me/likes/{page_id}?access_token=...`` reading ``data``."""
+    with FacebookSandbox(process=True) as sandbox:
+        user = sandbox.add_user("Bench Fan")
+        sandbox.like(user["id"], "20531316728", "Artist")
+        token = user["access_token"]
+        url = f"{sandbox.url}/v21.0/me/likes/20531316728"
+        async with (
+            Facebook(app_id=sandbox.app_id, app_secret=sandbox.app_secret, base_url=sandbox.url) as fb,
+            httpx.AsyncClient() as raw,
+        ):
+
+            async def ours() -> object:
+                return await fb.has_liked(token, "20531316728")
+
+            async def reference() -> object:
+                response = await raw.get(url, params={"access_token": token})
+                response.raise_for_status()
+                return bool(response.json()["data"])
+
+            return await interleaved_rates(ours, reference, n, rounds)
+
+
 def run(*, quick: bool = False) -> list[Comparison]:
     # httpx logs one INFO line per request: 10,000 of them would weigh on the one-by-one side only
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -138,7 +247,47 @@ def run(*, quick: bool = False) -> list[Comparison]:
     sfmc_rate, sfmc_raw_rate = asyncio.run(_sfmc_per_call(n, rounds))
     recipients = 2000 if quick else 10_000
     bulk_rate, single_rate = _sfmc_rates(recipients)
+    slack_ours, slack_raw = asyncio.run(_slack(n, rounds))
+    fastly_ours, fastly_raw = asyncio.run(_fastly(n, rounds))
+    bitly_ours, bitly_raw = asyncio.run(_bitly(n, rounds))
+    facebook_ours, facebook_raw = asyncio.run(_facebook(n, rounds))
     return [
+        Comparison(
+            name="facebook: has_liked, time per call",
+            ours=1e6 / facebook_ours,
+            reference=1e6 / facebook_raw,
+            reference_name="raw httpx, same GET /v21.0/me/likes/{page_id}",
+            unit="µs/call",
+            higher_is_better=False,
+            goal="<= 1.1x",
+        ),
+        Comparison(
+            name="bitly: shorten (no cache), time per call",
+            ours=1e6 / bitly_ours,
+            reference=1e6 / bitly_raw,
+            reference_name="raw httpx, same POST /v4/shorten",
+            unit="µs/call",
+            higher_is_better=False,
+            goal="<= 1.1x",
+        ),
+        Comparison(
+            name="fastly: purge_key, time per call",
+            ours=1e6 / fastly_ours,
+            reference=1e6 / fastly_raw,
+            reference_name="raw httpx, same POST /service/{id}/purge/{key}",
+            unit="µs/call",
+            higher_is_better=False,
+            goal="<= 1.1x",
+        ),
+        Comparison(
+            name="slack: post_message, time per call",
+            ours=1e6 / slack_ours,
+            reference=1e6 / slack_raw,
+            reference_name="raw httpx, same POST /api/chat.postMessage",
+            unit="µs/call",
+            higher_is_better=False,
+            goal="<= 1.1x",
+        ),
         Comparison(
             name="pagerduty: trigger, time per call",
             ours=1e6 / ours_rate,

@@ -227,13 +227,25 @@ def partners(
     duration: Annotated[float | None, typer.Option(help="Serve this many seconds, then stop.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Start the partner sandboxes (PagerDuty Events API v2, Salesforce Marketing Cloud) and serve."""
-    from verifiedfan.testing.sandbox import PagerDutySandbox, SfmcSandbox
+    """Start the partner sandboxes (PagerDuty Events API v2, Salesforce Marketing Cloud, Slack,
+    Fastly, Bitly, Facebook Graph) and serve."""
+    from verifiedfan.testing.sandbox import (
+        BitlySandbox,
+        FacebookSandbox,
+        FastlySandbox,
+        PagerDutySandbox,
+        SfmcSandbox,
+        SlackSandbox,
+    )
 
     faults = Faults(latency=latency, error_rate=error_rate)
     with (
         PagerDutySandbox(seed=seed, faults=faults) as pagerduty,
         SfmcSandbox(seed=seed, faults=faults) as sfmc,
+        SlackSandbox(seed=seed, faults=faults) as slack,
+        FastlySandbox(seed=seed, faults=faults) as fastly,
+        BitlySandbox(seed=seed, faults=faults) as bitly,
+        FacebookSandbox(seed=seed, faults=faults) as facebook,
     ):
         info: dict[str, Any] = {
             "pagerduty": {"base_url": pagerduty.url, "routing_key": pagerduty.routing_key},
@@ -242,6 +254,18 @@ def partners(
                 "client_id": sfmc.client_id,
                 "client_secret": sfmc.client_secret,
                 "account_id": sfmc.account_id,
+            },
+            "slack": {
+                "base_url": slack.api_url,
+                "token": slack.bot_token,
+                "webhook_url": slack.webhook_url,
+            },
+            "fastly": {"base_url": fastly.url, "api_key": fastly.api_key, "service_id": fastly.service_id},
+            "bitly": {"base_url": bitly.url, "api_key": bitly.access_token, "group_guid": bitly.group_guid},
+            "facebook": {
+                "base_url": facebook.url,
+                "app_id": facebook.app_id,
+                "app_secret": facebook.app_secret,
             },
         }
         if as_json:
@@ -256,6 +280,18 @@ def partners(
                     "value": f"{sfmc.client_id} / {sfmc.client_secret}",
                 },
                 {"what": "sfmc account id (VF_SFMC_ACCOUNT_ID)", "value": sfmc.account_id},
+                {"what": "slack web api (VF_SLACK_BASE_URL)", "value": slack.api_url},
+                {"what": "slack bot token (VF_SLACK_TOKEN)", "value": slack.bot_token},
+                {"what": "slack webhook (VF_SLACK_WEBHOOK_URL)", "value": slack.webhook_url},
+                {"what": "fastly base url (VF_FASTLY_BASE_URL)", "value": fastly.url},
+                {"what": "fastly api key (VF_FASTLY_API_KEY)", "value": fastly.api_key},
+                {"what": "fastly service id (VF_FASTLY_SERVICE_ID)", "value": fastly.service_id},
+                {"what": "bitly base url (VF_BITLY_BASE_URL)", "value": bitly.url},
+                {"what": "bitly token (VF_BITLY_API_KEY)", "value": bitly.access_token},
+                {"what": "bitly group (VF_BITLY_GROUP_GUID)", "value": bitly.group_guid},
+                {"what": "facebook graph (VF_FACEBOOK_BASE_URL)", "value": facebook.url},
+                {"what": "facebook app id (VF_FACEBOOK_CLIENT_ID)", "value": facebook.app_id},
+                {"what": "facebook app secret (VF_FACEBOOK_CLIENT_SECRET)", "value": facebook.app_secret},
             ]
             emit("Partner sandboxes (Ctrl-C to stop)", rows, as_json=False)
         _serve(duration)

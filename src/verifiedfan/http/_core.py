@@ -49,6 +49,8 @@ _SECRET_HEADERS = set(
 )
 _SECRET_PARAM_WORDS = ("token", "secret", "password", "key", "signature", "code", "auth", "session")
 _SECRET_PARAMS: set[str] = set()
+# URLs that are credentials themselves (a Slack incoming-webhook URL): only scheme and host are shown.
+_SECRET_URLS: list[str] = []
 
 # What the loop does next.
 RETURN, RETRY, REAUTH, RAISE = 0, 1, 2, 3
@@ -67,13 +69,27 @@ def add_secret_param(name: str) -> None:
     _SECRET_PARAMS.add(name.lower())
 
 
+def add_secret_url(url: str) -> None:
+    """Treat ``url`` as a credential (a Slack incoming-webhook URL, whose path is the secret): from
+    now on :func:`redact_url` shows only its scheme and host, with the path and query redacted, in
+    every log line, span and error. URLs under it (``url/...``, ``url?...``) are redacted too."""
+    prefix = url.rstrip("/")
+    if prefix.startswith(("http://", "https://")) and prefix not in _SECRET_URLS:
+        _SECRET_URLS.append(prefix)
+
+
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """A copy of ``headers`` with credentials replaced by ``[REDACTED]``."""
     return {k: (REDACTED if k.lower() in _SECRET_HEADERS else v) for k, v in headers.items()}
 
 
 def redact_url(url: str) -> str:
-    """``url`` with user info and secret-looking query values (token, key, code...) redacted."""
+    """``url`` with user info and secret-looking query values (token, key, code...) redacted; a URL
+    registered with :func:`add_secret_url` keeps only its scheme and host."""
+    if _SECRET_URLS:
+        hidden = _secret_url(url)
+        if hidden is not None:
+            return hidden
     if "?" not in url and "@" not in url:
         return url
     parts = urlsplit(url)
@@ -83,6 +99,20 @@ def redact_url(url: str) -> str:
         safe="[]",
     )
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def _secret_url(url: str) -> str | None:
+    """Scheme and host only, when ``url`` (without its user info) is a registered secret URL."""
+    candidate = url
+    if "@" in url:
+        parts = urlsplit(url)
+        host = parts.netloc.rsplit("@", 1)[-1]
+        candidate = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    for prefix in _SECRET_URLS:
+        if candidate.startswith(prefix) and candidate[len(prefix) : len(prefix) + 1] in ("", "/", "?", "#"):
+            parts = urlsplit(candidate)
+            return f"{parts.scheme}://{parts.netloc}/{REDACTED}"
+    return None
 
 
 def _secret_param(name: str) -> bool:

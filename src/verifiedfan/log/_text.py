@@ -1,8 +1,9 @@
 """Secret shapes recognised inside free text, independent of any key name.
 
 The token formats follow the published detection rules of gitleaks (``config/gitleaks.toml``:
-``github-pat``, ``github-fine-grained-pat``, ``slack-*-token``, ``stripe-access-token``,
-``aws-access-token``, ``private-key``, ``jwt``), widened where a log line may cut a token short.
+``github-pat``, ``github-fine-grained-pat``, ``slack-*-token``, ``slack-webhook-url``,
+``stripe-access-token``, ``aws-access-token``, ``private-key``, ``jwt``), widened where a log line may
+cut a token short.
 Each rule is guarded by a cheap substring test so that ordinary lines pay almost nothing.
 """
 
@@ -56,6 +57,8 @@ _TOKENS = re.compile(
             r"github_pat_\w{22,}",  # GitHub fine-grained PAT
             r"xox[abeoprs]-[0-9A-Za-z-]{8,}",  # Slack bot/user/app/legacy tokens
             r"xapp-\d-[0-9A-Za-z-]+",  # Slack app-level tokens
+            # Slack incoming webhooks and workflow triggers (the URL is the credential)
+            r"(?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,}",
             r"[sr]k_(?:test|live|prod)_[0-9A-Za-z]{10,99}",  # Stripe secret and restricted keys
             # PEM private keys: the whole block, or to the end of the text when the END line is cut.
             r"-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?s:.*?)"
@@ -77,6 +80,8 @@ def has_token_marker(text: str, lowered: str) -> bool:
     if "_" in text and any(map(text.__contains__, _UNDERSCORE_MARKERS)):
         return True
     if "-" in text and ("xox" in text or "xapp-" in text or "PRIVATE KEY" in text):
+        return True
+    if "hooks.slack.com/" in text:
         return True
     return has_aws_key_id(text)
 

@@ -57,7 +57,10 @@ exactly 50, no saved tracks, an expired token...) and any number of crowd users
 
 from verifiedfan.testing.sandbox._app import SandboxApp
 from verifiedfan.testing.sandbox._apple import AppleDeveloperKey, AppleMusicApp, generate_developer_key
+from verifiedfan.testing.sandbox._bitly import BitlyApp, BitlySandbox
 from verifiedfan.testing.sandbox._catalog import EDGE_CASE_USERS, TARGET_ARTIST_NAME
+from verifiedfan.testing.sandbox._facebook import FacebookApp, FacebookSandbox
+from verifiedfan.testing.sandbox._fastly import FastlyApp, FastlySandbox
 from verifiedfan.testing.sandbox._faults import OUTCOMES, Faults, RateLimiter
 from verifiedfan.testing.sandbox._http import Request, Response
 from verifiedfan.testing.sandbox._journal import Journal, JournalEntry
@@ -68,6 +71,7 @@ from verifiedfan.testing.sandbox._routing import Route, route
 from verifiedfan.testing.sandbox._runner import ApiSandbox
 from verifiedfan.testing.sandbox._server import AppleMusicSandbox, Sandbox, SpotifySandbox
 from verifiedfan.testing.sandbox._sfmc import SfmcApp, SfmcSandbox
+from verifiedfan.testing.sandbox._slack import SlackApp, SlackSandbox
 from verifiedfan.testing.sandbox._spotify import SpotifyApp
 from verifiedfan.testing.sandbox._tm_accounts import TM_SEED_USERS, TmAccountsApp, TmAccountsSandbox
 from verifiedfan.testing.sandbox._tm_commerce import SEED_ORDER_COUNT, TmCommerceApp, TmCommerceSandbox
@@ -85,6 +89,12 @@ __all__ = [
     "AppleDeveloperKey",
     "AppleMusicApp",
     "AppleMusicSandbox",
+    "BitlyApp",
+    "BitlySandbox",
+    "FacebookApp",
+    "FacebookSandbox",
+    "FastlyApp",
+    "FastlySandbox",
     "Faults",
     "Grant",
     "Journal",
@@ -100,6 +110,8 @@ __all__ = [
     "SandboxApp",
     "SfmcApp",
     "SfmcSandbox",
+    "SlackApp",
+    "SlackSandbox",
     "SpotifyApp",
     "SpotifySandbox",
     "TmAccountsApp",

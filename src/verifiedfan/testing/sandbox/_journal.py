@@ -20,7 +20,7 @@ __all__ = ["Journal", "JournalEntry"]
 
 REDACTED = "[REDACTED]"
 # Header names that carry credentials without saying so in their name (log.redact knows the others).
-_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "fastly-key"})
 _SECRET_FORM_KEYS = ("code", "assertion", "client_assertion", "code_verifier", "routing_key")
 
 _Raw = tuple[float, str, str, "str | None", dict[str, str], dict[str, str], bytes, int, "str | None"]
