@@ -88,10 +88,12 @@ class Snowflake:
         s = self.settings
         return f"{type(self).__name__}(account={s.account!r}, user={s.user!r}, database={s.database!r})"
 
-    def _timeout(self, timeout: float | None) -> float:
+    def _timeout(self, timeout: float | None) -> float | None:
+        # None: the session's STATEMENT_TIMEOUT_IN_SECONDS (statement_timeout) applies, enforced by
+        # Snowflake; a value: the connector also cancels this statement when it passes.
         if timeout is not None and timeout <= 0:
             raise SnowflakeValidationError("timeout must be positive")
-        return timeout if timeout is not None else self.settings.statement_timeout
+        return timeout
 
     async def query(
         self,

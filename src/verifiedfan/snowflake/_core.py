@@ -84,16 +84,21 @@ class Session:
                 raise translate(exc, self._secrets) from exc
         return self._conn
 
-    def _cursor(self, sql: str, params: tuple[Any, ...] | None, timeout: float) -> Any:
+    def _cursor(self, sql: str, params: tuple[Any, ...] | None, timeout: float | None) -> Any:
         cursor = self._connection().cursor(require("snowflake.connector", "snowflake").DictCursor)
         try:
-            cursor.execute(sql, params, timeout=max(1, math.ceil(timeout)))
+            if timeout is None:  # the session's STATEMENT_TIMEOUT_IN_SECONDS applies (server side)
+                cursor.execute(sql, params)
+            else:  # the connector also cancels it from here when this call's own timeout passes
+                cursor.execute(sql, params, timeout=max(1, math.ceil(timeout)))
         except Exception as exc:
             cursor.close()
             raise translate(exc, self._secrets) from exc
         return cursor
 
-    def fetch_all(self, sql: str, params: tuple[Any, ...] | None, timeout: float) -> list[dict[str, Any]]:
+    def fetch_all(
+        self, sql: str, params: tuple[Any, ...] | None, timeout: float | None
+    ) -> list[dict[str, Any]]:
         with self._lock:
             cursor = self._cursor(sql, params, timeout)
             try:
@@ -103,7 +108,7 @@ class Session:
             finally:
                 cursor.close()
 
-    def execute(self, sql: str, params: tuple[Any, ...] | None, timeout: float) -> int:
+    def execute(self, sql: str, params: tuple[Any, ...] | None, timeout: float | None) -> int:
         with self._lock:
             cursor = self._cursor(sql, params, timeout)
             try:
@@ -111,7 +116,7 @@ class Session:
             finally:
                 cursor.close()
 
-    def open_cursor(self, sql: str, params: tuple[Any, ...] | None, timeout: float) -> Any:
+    def open_cursor(self, sql: str, params: tuple[Any, ...] | None, timeout: float | None) -> Any:
         """A cursor on the results of ``sql``; the lock is held until :meth:`close_cursor`."""
         self._lock.acquire()
         try:
