@@ -36,7 +36,7 @@ Feature: AWS steps against the stack's AWS emulator
       """
     And an item is put in table "scores":
       """
-      {"pk": "fan#1", "score": 12, "tags": ["gold"]}
+      {"pk": "fan#1", "score": 12, "ratio": 0.25, "tags": ["gold"]}
       """
     And the object "notes/readme.txt" is put in bucket "exports":
       """
@@ -50,7 +50,7 @@ Feature: AWS steps against the stack's AWS emulator
       """
     And an item in table "scores" matches:
       """
-      {"pk": "fan#1", "score": 12}
+      {"pk": "fan#1", "score": 12, "ratio": 0.25}
       """
     And the object "notes/readme.txt" exists in bucket "exports" with content:
       """

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from typing import Any
 
 from pytest_bdd import parsers, step, then
@@ -193,7 +194,7 @@ class AwsSide:
         from verifiedfan.aws import DynamoDB
 
         table = DynamoDB(self._known("table", self.tables, logical), clients=self.clients)
-        return [item async for item in table.aiter_scan()]
+        return [_plain(item) async for item in table.aiter_scan()]
 
     # -- teardown -------------------------------------------------------------------------------
 
@@ -229,6 +230,19 @@ class AwsSide:
         finally:
             await self.clients.aclose()
         return problems
+
+
+def _plain(value: Any) -> Any:
+    """An item as a step compares it: a fractional number (``Decimal``) as a float, sets as lists."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted((_plain(v) for v in value), key=repr)
+    return value
 
 
 def aws_side(vf_bdd: BddScenario) -> AwsSide:
