@@ -120,6 +120,14 @@ v = SchemaValidator({"a": {"properties": {"b": {"$ref": "b.json"}}}, "b": {"type
 assert [i.path for i in v.issues({"b": "x"}, "a")] == ["$.b"]
 """,
     ),
+    "service": (
+        ["verifiedfan.reference_service"],
+        """
+import uvicorn
+from verifiedfan.reference_service import APP_FACTORY, check_password, create_app, hash_password
+assert check_password("pw", hash_password("pw", n=2**4)) and not check_password("pv", hash_password("pw"))
+""",
+    ),
     "all": (
         [
             "verifiedfan.testing",
@@ -133,7 +141,7 @@ assert [i.path for i in v.issues({"b": "x"}, "a")] == ["$.b"]
     ),
 }
 # Extras whose environment must run the `vf` entry point.
-CLI_EXTRAS = {"cli", "all"}
+CLI_EXTRAS = {"cli", "service", "all"}
 
 IMPORT_ALL = """
 import importlib, pkgutil, sys

@@ -34,6 +34,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "Ticketmaster users, activity, events (--sandbox or VF_TM_*) and presale codes.",
     ),
     "demo": ("verifiedfan.cli._demo", "Workflow 1 end to end: verify sandbox fans, cache, publish, consume."),
+    "serve": ("verifiedfan.cli._serve", "Serve the reference service (FastAPI on uvicorn)."),
 }
 
 app = typer.Typer(
