@@ -15,6 +15,7 @@ from verifiedfan.reference_service._app import NOT_LOGGED, PUBLIC_PATHS, create_
 from verifiedfan.reference_service._auth import FAN_PERMISSIONS
 from verifiedfan.reference_service._fans import VERIFY_ANY_FAN
 from verifiedfan.reference_service._links import (
+    BitlyShortener,
     InvalidLinkError,
     LinkClaims,
     LinkSigner,
@@ -38,6 +39,7 @@ __all__ = [
     "PUBLIC_PATHS",
     "VERIFY_ANY_FAN",
     "AlreadyRegisteredError",
+    "BitlyShortener",
     "InvalidLinkError",
     "LinkClaims",
     "LinkSigner",

@@ -8,8 +8,17 @@ from typing import Any, Protocol, runtime_checkable
 
 from verifiedfan.errors import InvalidTokenError, VFError
 from verifiedfan.jwt import Signer, Verifier
+from verifiedfan.partners import Bitly, BitlySettings
 
-__all__ = ["InvalidLinkError", "LinkClaims", "LinkSigner", "NoShortener", "Shortener", "default_shortener"]
+__all__ = [
+    "BitlyShortener",
+    "InvalidLinkError",
+    "LinkClaims",
+    "LinkSigner",
+    "NoShortener",
+    "Shortener",
+    "default_shortener",
+]
 
 _PURPOSE = "verify-email"
 
@@ -69,6 +78,22 @@ class NoShortener:
         return long_url
 
 
+class BitlyShortener:
+    """Shortens through :class:`verifiedfan.partners.Bitly` (its retries, errors and redaction)."""
+
+    def __init__(self, bitly: Bitly) -> None:
+        self.bitly = bitly
+
+    async def shorten(self, long_url: str) -> str:
+        return (await self.bitly.shorten(long_url)).link
+
+    async def aclose(self) -> None:
+        await self.bitly.aclose()
+
+
 def default_shortener() -> Shortener:
-    """The shortener of the configuration: none yet."""
-    return NoShortener()
+    """Bitly when ``VF_BITLY_API_KEY`` is set, else :class:`NoShortener`."""
+    settings = BitlySettings()
+    if not settings.api_key.get_secret_value():
+        return NoShortener()
+    return BitlyShortener(Bitly.from_settings(settings))

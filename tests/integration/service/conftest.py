@@ -22,7 +22,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from verifiedfan.testing.sandbox import SfmcSandbox, SpotifySandbox
+from verifiedfan.testing.sandbox import BitlySandbox, SfmcSandbox, SpotifySandbox
 
 if TYPE_CHECKING:
     from verifiedfan.stack import (
@@ -60,6 +60,7 @@ class Served:
     mongo_url: str
     spotify: SpotifySandbox
     sfmc: SfmcSandbox
+    bitly: BitlySandbox
     name: str
 
     def client(self, **options: Any) -> httpx.Client:
@@ -122,7 +123,7 @@ def served(
     pem = _pem()
     target = spotify_sandbox_server.target_artist
     name = f"vf-ref-test-{suffix}"
-    with SfmcSandbox() as sfmc:
+    with SfmcSandbox() as sfmc, BitlySandbox() as bitly:
         env = {
             **os.environ,
             "VF_SERVICE_NAME": name,
@@ -148,6 +149,9 @@ def served(
             "VF_SFMC_CLIENT_ID": sfmc.client_id,
             "VF_SFMC_CLIENT_SECRET": sfmc.client_secret,
             "VF_SFMC_ACCOUNT_ID": sfmc.account_id,
+            "VF_BITLY_BASE_URL": bitly.url,
+            "VF_BITLY_API_KEY": bitly.access_token,
+            "VF_BITLY_GROUP_GUID": bitly.group_guid,
             "VF_SERVICE_LOG_LEVEL": "info",
         }
         with log_path.open("wb") as log:
@@ -170,6 +174,7 @@ def served(
                 mongo_url=vf_mongo.url,
                 spotify=spotify_sandbox_server,
                 sfmc=sfmc,
+                bitly=bitly,
                 name=name,
             )
         finally:

@@ -72,14 +72,19 @@ def test_workflow2_normalizes_writes_caches_and_emails_a_signed_link(
     assert emails[0]["attributes"]["FirstName"] == "John"
 
 
-def _link(served: Served, user_id: str) -> str:
+def _click(served: Served, user_id: str) -> str:
+    """The fan clicks the Bitlink of the email: Bitly counts the click and redirects to the long URL."""
     (email,) = [e for e in served.sfmc.outbox() if e["contactKey"] == user_id]
-    link: str = email["attributes"]["VerificationLink"]
-    return link
+    short: str = email["attributes"]["VerificationLink"]
+    assert short.startswith("https://bit.ly/")
+    (bitlink,) = [b for b in served.bitly.links() if b["link"] == short]
+    served.bitly.click(bitlink["id"])
+    long_url: str = bitlink["long_url"]
+    return long_url
 
 
 def test_the_clicked_link_verifies_the_email_once(served: Served, registered: dict[str, Any]) -> None:
-    link = _link(served, registered["id"])
+    link = _click(served, registered["id"])
     assert link.startswith(served.url + "/verify-email?token=")
     with served.client() as browser:
         first = browser.get(link)
