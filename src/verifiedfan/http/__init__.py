@@ -14,6 +14,7 @@ OAuth2 tokens as ``auth=``; :class:`HttpHook` is the instrumentation extension p
 """
 
 from verifiedfan._primitives import BlockingCallWarning, EventLoopMismatchError
+from verifiedfan.http._aiohttp import AiohttpTransport
 from verifiedfan.http._api._async.auth import (
     ApiKey,
     Auth,
@@ -109,6 +110,7 @@ __all__ = [
     "IDEMPOTENCY_HEADER",
     "IDEMPOTENT_METHODS",
     "AccessToken",
+    "AiohttpTransport",
     "ApiClient",
     "ApiKey",
     "ApiSettings",

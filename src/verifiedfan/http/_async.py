@@ -16,6 +16,12 @@ from verifiedfan.http._config import HttpSettings, Limits, RetryPolicy, Timeouts
 from verifiedfan.http._core import RAISE, REAUTH, RETURN, Call, ClientCore, async_send_within
 from verifiedfan.http._types import AsyncTokenSource, HttpHook, Response
 
+# isort: split
+# unasync: async-only
+from verifiedfan.http._aiohttp import AiohttpTransport
+
+# unasync: end
+
 __all__ = ["HttpClient"]
 
 
@@ -48,7 +54,9 @@ class HttpClient:
     twin warns with :class:`~verifiedfan.http.BlockingCallWarning` when called inside a running loop.
 
     ``client=`` injects a prebuilt ``httpx.AsyncClient`` (not closed by :meth:`aclose`);
-    ``transport=`` injects an httpx transport.
+    ``transport=`` injects an httpx transport. The async client sends through an
+    :class:`~verifiedfan.http.AiohttpTransport` directly (httpx builds the request, aiohttp sends it
+    and reads the answer): the fast path the music clients take.
     """
 
     def __init__(
@@ -85,6 +93,9 @@ class HttpClient:
             transport=transport,
             follow_redirects=follow_redirects,
         )
+        # unasync: async-only
+        self._direct = transport if isinstance(transport, AiohttpTransport) and not follow_redirects else None
+        # unasync: end
 
     @classmethod
     def from_settings(
@@ -205,11 +216,19 @@ class HttpClient:
                     timeout=attempt_timeout,
                 )
                 try:
-                    raw, content = await async_send_within(client, request, attempt_total)
+                    # unasync: async-only
+                    if self._direct is not None:
+                        raw = await self._direct.exchange(request, attempt_total)
+                    else:
+                        raw = await async_send_within(client, request, attempt_total)
+                    # unasync: end
+                    # unasync: sync-only
+                    # raw = send_within(client, request, attempt_total)
+                    # unasync: end
                 except (httpx.HTTPError, TimeoutError) as exc:
                     step = core.after_exception(call, exc)
                 else:
-                    step = core.after_response(call, raw, content, can_reauth=source is not None)
+                    step = core.after_response(call, raw, can_reauth=source is not None)
                 if step.action == RETURN and step.response is not None:
                     response = step.response
                     break

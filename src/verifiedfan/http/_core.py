@@ -12,7 +12,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -51,6 +51,16 @@ _SECRET_PARAM_WORDS = ("token", "secret", "password", "key", "signature", "code"
 _SECRET_PARAMS: set[str] = set()
 # URLs that are credentials themselves (a Slack incoming-webhook URL): only scheme and host are shown.
 _SECRET_URLS: list[str] = []
+
+
+class Answer(NamedTuple):
+    """One HTTP answer, fully read: what the core needs to decide about an attempt."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    url: str
+    content: bytes
+
 
 # What the loop does next.
 RETURN, RETRY, REAUTH, RAISE = 0, 1, 2, 3
@@ -335,8 +345,8 @@ class ClientCore:
 
     # -- deciding after an attempt ----------------------------------------------------------------
 
-    def after_response(self, call: Call, raw: httpx.Response, content: bytes, *, can_reauth: bool) -> Step:
-        status = raw.status_code
+    def after_response(self, call: Call, raw: Answer, *, can_reauth: bool) -> Step:
+        status, content = raw.status_code, raw.content
         if status < 400:
             return Step(
                 RETURN,
@@ -344,7 +354,7 @@ class ClientCore:
                     status_code=status,
                     headers=raw.headers,
                     content=content,
-                    url=str(raw.request.url),
+                    url=raw.url,
                     method=call.method,
                     elapsed=self.retry.clock() - call.started,
                     attempts=call.attempt,
@@ -361,7 +371,7 @@ class ClientCore:
             status,
             body=parse_body(content, raw.headers.get("content-type")),
             method=call.method,
-            url=redact_url(str(raw.request.url)),
+            url=redact_url(raw.url),
             service_name=self.service_name,
             headers=redact_headers(raw.headers),
             retry_after=retry_after,
@@ -464,16 +474,14 @@ class ClientCore:
         }
 
 
-async def async_send_within(
-    client: httpx.AsyncClient, request: httpx.Request, total: float
-) -> tuple[httpx.Response, bytes]:
+async def async_send_within(client: httpx.AsyncClient, request: httpx.Request, total: float) -> Answer:
     """Send ``request`` and read its body, all within ``total`` seconds (:class:`TimeoutError` past it)."""
     async with asyncio.timeout(total):
         raw = await client.send(request)
-    return raw, raw.content
+    return Answer(raw.status_code, raw.headers, str(raw.request.url), raw.content)
 
 
-def send_within(client: httpx.Client, request: httpx.Request, total: float) -> tuple[httpx.Response, bytes]:
+def send_within(client: httpx.Client, request: httpx.Request, total: float) -> Answer:
     """The twin of :func:`async_send_within`: the socket timeouts bound each read, and the body read
     is checked against the total (a server trickling bytes cannot hold the call past it)."""
     deadline = time.monotonic() + total
@@ -486,4 +494,4 @@ def send_within(client: httpx.Client, request: httpx.Request, total: float) -> t
                 raise TimeoutError("total timeout exceeded while reading the body")
     finally:
         raw.close()
-    return raw, b"".join(chunks)
+    return Answer(raw.status_code, raw.headers, str(raw.request.url), b"".join(chunks))

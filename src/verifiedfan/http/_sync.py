@@ -18,6 +18,8 @@ from verifiedfan.http._config import HttpSettings, Limits, RetryPolicy, Timeouts
 from verifiedfan.http._core import RAISE, REAUTH, RETURN, Call, ClientCore, send_within
 from verifiedfan.http._types import HttpHook, Response, SyncTokenSource
 
+# isort: split
+
 __all__ = ["SyncHttpClient"]
 
 
@@ -50,7 +52,9 @@ class SyncHttpClient:
     twin warns with :class:`~verifiedfan.http.BlockingCallWarning` when called inside a running loop.
 
     ``client=`` injects a prebuilt ``httpx.Client`` (not closed by :meth:`close`);
-    ``transport=`` injects an httpx transport.
+    ``transport=`` injects an httpx transport. The async client sends through an
+    :class:`~verifiedfan.http.AiohttpTransport` directly (httpx builds the request, aiohttp sends it
+    and reads the answer): the fast path the music clients take.
     """
 
     def __init__(
@@ -207,11 +211,11 @@ class SyncHttpClient:
                     timeout=attempt_timeout,
                 )
                 try:
-                    raw, content = send_within(client, request, attempt_total)
+                    raw = send_within(client, request, attempt_total)
                 except (httpx.HTTPError, TimeoutError) as exc:
                     step = core.after_exception(call, exc)
                 else:
-                    step = core.after_response(call, raw, content, can_reauth=source is not None)
+                    step = core.after_response(call, raw, can_reauth=source is not None)
                 if step.action == RETURN and step.response is not None:
                     response = step.response
                     break

@@ -41,8 +41,9 @@ from verifiedfan.music._errors import AppleDeveloperTokenError, AppleUserTokenEr
 from verifiedfan.music._models import Album, Artist, FanEngagement, MusicUser, SearchResults, Track
 from verifiedfan.music._settings import AppleMusicSettings
 
+# isort: split
 # unasync: async-only
-from verifiedfan.music._transport import LeanTransport
+from verifiedfan.http import AiohttpTransport
 
 # unasync: end
 
@@ -162,7 +163,7 @@ class AppleMusic(ApiClient):
 
     # unasync: async-only
     def _default_transport(self, limits: Limits) -> httpx.AsyncBaseTransport | None:
-        return LeanTransport(max_idle=limits.max_connections)
+        return AiohttpTransport(limits=limits)
 
     # unasync: end
 

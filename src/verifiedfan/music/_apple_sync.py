@@ -43,6 +43,8 @@ from verifiedfan.music._errors import AppleDeveloperTokenError, AppleUserTokenEr
 from verifiedfan.music._models import Album, Artist, FanEngagement, MusicUser, SearchResults, Track
 from verifiedfan.music._settings import AppleMusicSettings
 
+# isort: split
+
 __all__ = ["SyncAppleMusic", "SyncDeveloperToken"]
 
 _HEADER = "music-user-token"

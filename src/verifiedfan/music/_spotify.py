@@ -53,8 +53,9 @@ from verifiedfan.music._spotify_core import (
 )
 from verifiedfan.music._spotify_reads import SpotifyReads
 
+# isort: split
 # unasync: async-only
-from verifiedfan.music._transport import LeanTransport
+from verifiedfan.http import AiohttpTransport
 
 # unasync: end
 
@@ -71,7 +72,7 @@ class Spotify(SpotifyReads):
     otherwise one is created with ``retry`` (default: 3 retries, ``Retry-After`` honoured up to 30 s,
     past that :class:`~verifiedfan.errors.RateLimitedError`), ``max_connections``, ``hooks`` (tracing,
     metrics: every call carries a ``route`` label such as ``/v1/me/tracks``) and ``transport``
-    (async default: the lean HTTP/1.1 keep-alive transport; ``httpx.AsyncHTTPTransport()`` for
+    (async default: :class:`~verifiedfan.http.AiohttpTransport`; ``httpx.AsyncHTTPTransport()`` for
     proxies or HTTP/2). ``page_size`` (1-50) is the page size of every paged read;
     ``page_concurrency`` pages of one list are fetched at once. One client per event loop.
     """
@@ -147,7 +148,7 @@ class Spotify(SpotifyReads):
 
     # unasync: async-only
     def _default_transport(self, limits: Limits) -> httpx.AsyncBaseTransport | None:
-        return LeanTransport(max_idle=limits.max_connections)
+        return AiohttpTransport(limits=limits)
 
     # unasync: end
 

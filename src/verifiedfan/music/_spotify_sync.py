@@ -55,6 +55,8 @@ from verifiedfan.music._spotify_core import (
 )
 from verifiedfan.music._spotify_reads_sync import SyncSpotifyReads
 
+# isort: split
+
 __all__ = ["SyncSpotify", "TimeRange"]
 
 
@@ -68,7 +70,7 @@ class SyncSpotify(SyncSpotifyReads):
     otherwise one is created with ``retry`` (default: 3 retries, ``Retry-After`` honoured up to 30 s,
     past that :class:`~verifiedfan.errors.RateLimitedError`), ``max_connections``, ``hooks`` (tracing,
     metrics: every call carries a ``route`` label such as ``/v1/me/tracks``) and ``transport``
-    (async default: the lean HTTP/1.1 keep-alive transport; ``httpx.HTTPTransport()`` for
+    (async default: :class:`~verifiedfan.http.AiohttpTransport`; ``httpx.HTTPTransport()`` for
     proxies or HTTP/2). ``page_size`` (1-50) is the page size of every paged read;
     ``page_concurrency`` pages of one list are fetched at once. One client per event loop.
     """

@@ -1,4 +1,4 @@
-"""LeanTransport, the music clients' HTTP/1.1 transport, against scripted local servers."""
+"""AiohttpTransport (the async HTTP core's fast transport) against scripted local servers."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ import httpx
 import pytest
 
 from verifiedfan.errors import NetworkError
-from verifiedfan.http import HttpClient, RetryPolicy
-from verifiedfan.music._transport import LeanTransport
+from verifiedfan.http import AiohttpTransport, HttpClient, RetryPolicy
 from verifiedfan.testing.sandbox._http import Request, Response, serve
 
 Reply = Callable[[bytes], bytes]
@@ -66,7 +65,7 @@ def _fixed(body: bytes, extra: bytes = b"") -> Reply:
 
 async def test_keep_alive_reuses_one_connection(scripted: Callable[..., asyncio.Future[Scripted]]) -> None:
     server = await scripted(_fixed(b'{"ok":true}'))
-    async with httpx.AsyncClient(transport=LeanTransport()) as client:
+    async with httpx.AsyncClient(transport=AiohttpTransport()) as client:
         for _ in range(3):
             response = await client.get(f"http://127.0.0.1:{server.port}/x")
             assert response.json() == {"ok": True}
@@ -76,7 +75,7 @@ async def test_keep_alive_reuses_one_connection(scripted: Callable[..., asyncio.
 async def test_chunked_bodies(scripted: Callable[..., asyncio.Future[Scripted]]) -> None:
     chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n3;x=y\r\nefg\r\n0\r\n\r\n"
     server = await scripted(lambda head: chunked)
-    async with httpx.AsyncClient(transport=LeanTransport()) as client:
+    async with httpx.AsyncClient(transport=AiohttpTransport()) as client:
         first = await client.get(f"http://127.0.0.1:{server.port}/")
         second = await client.get(f"http://127.0.0.1:{server.port}/")
     assert first.content == second.content == b"abcdefg"
@@ -87,7 +86,7 @@ async def test_body_until_close(scripted: Callable[..., asyncio.Future[Scripted]
     server = await scripted(
         lambda head: b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nall of it", close_after=True
     )
-    async with httpx.AsyncClient(transport=LeanTransport()) as client:
+    async with httpx.AsyncClient(transport=AiohttpTransport()) as client:
         assert (await client.get(f"http://127.0.0.1:{server.port}/")).content == b"all of it"
         assert (await client.get(f"http://127.0.0.1:{server.port}/")).content == b"all of it"
     assert server.connections == 2
@@ -97,7 +96,7 @@ async def test_a_connection_closed_by_the_server_is_replaced(
     scripted: Callable[..., asyncio.Future[Scripted]],
 ) -> None:
     server = await scripted(_fixed(b"hi"), close_after=True)  # closes without saying so
-    async with httpx.AsyncClient(transport=LeanTransport()) as client:
+    async with httpx.AsyncClient(transport=AiohttpTransport()) as client:
         for _ in range(3):
             assert (await client.get(f"http://127.0.0.1:{server.port}/")).content == b"hi"
             await asyncio.sleep(0.01)  # let the close arrive
@@ -106,7 +105,7 @@ async def test_a_connection_closed_by_the_server_is_replaced(
 
 async def test_head_and_204_have_no_body(scripted: Callable[..., asyncio.Future[Scripted]]) -> None:
     server = await scripted(lambda head: b"HTTP/1.1 204 No Content\r\n\r\n")
-    async with httpx.AsyncClient(transport=LeanTransport()) as client:
+    async with httpx.AsyncClient(transport=AiohttpTransport()) as client:
         response = await client.get(f"http://127.0.0.1:{server.port}/")
     assert response.status_code == 204
     assert response.content == b""
@@ -122,7 +121,7 @@ async def test_request_bodies_and_headers_are_sent() -> None:
     server = await serve(handler)
     port = server.sockets[0].getsockname()[1]
     try:
-        async with httpx.AsyncClient(transport=LeanTransport()) as client:
+        async with httpx.AsyncClient(transport=AiohttpTransport()) as client:
             await client.post(
                 f"http://127.0.0.1:{port}/api/token?a=b", data={"grant_type": "x"}, headers={"x-k": "v"}
             )
@@ -139,7 +138,7 @@ async def test_connection_refused_is_a_network_error() -> None:
     port = probe.sockets[0].getsockname()[1]
     probe.close()
     await probe.wait_closed()
-    http = HttpClient(service_name="t", retry=RetryPolicy.never(), transport=LeanTransport())
+    http = HttpClient(service_name="t", retry=RetryPolicy.never(), transport=AiohttpTransport())
     async with http:
         with pytest.raises(NetworkError):
             await http.get(f"http://127.0.0.1:{port}/")
@@ -184,11 +183,11 @@ async def test_tls(tmp_path: Path) -> None:
     server = await serve(lambda request: Response(200, b'{"tls":true}'), host="127.0.0.1", ssl=server_ctx)
     port = server.sockets[0].getsockname()[1]
     try:
-        async with httpx.AsyncClient(transport=LeanTransport(ssl_context=client_ctx)) as client:
+        async with httpx.AsyncClient(transport=AiohttpTransport(ssl_context=client_ctx)) as client:
             for _ in range(2):
                 assert (await client.get(f"https://localhost:{port}/")).json() == {"tls": True}
             with pytest.raises(httpx.ConnectError):  # an untrusted certificate is refused
-                async with httpx.AsyncClient(transport=LeanTransport()) as strict:
+                async with httpx.AsyncClient(transport=AiohttpTransport()) as strict:
                     await strict.get(f"https://localhost:{port}/")
     finally:
         server.close()
