@@ -2,10 +2,9 @@
 
 :class:`AiohttpTransport` is an ``httpx.AsyncBaseTransport``, so it can go under any
 ``httpx.AsyncClient``; under :class:`~verifiedfan.http.HttpClient` it is used directly
-(:meth:`AiohttpTransport.exchange`): the request is still built by httpx (the same bytes on the
-wire as with httpx's own transport), but sending it and reading the answer skip httpx's client and
-response machinery. Everything above the transport (retries, deadlines, redaction, hooks, the typed
-errors) is the HTTP core's, unchanged.
+(:meth:`AiohttpTransport.exchange`), skipping httpx's request, client and response machinery; the
+query and body are encoded as httpx encodes them. Everything above the transport (retries,
+deadlines, redaction, hooks, the typed errors) is the HTTP core's, unchanged.
 
 Why aiohttp and not httpx's transport or the ``httpx-aiohttp`` package: see the README section
 "HTTP transport" (measured per request on the music benchmark). aiohttp errors become the httpx
@@ -19,10 +18,12 @@ aiohttp is imported on first use, not at ``import verifiedfan.http``.
 from __future__ import annotations
 
 import asyncio
+import json as _json
 import ssl
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 import httpx
 
@@ -72,6 +73,48 @@ def _client_timeout(extensions: Mapping[str, Any]) -> Any:
     )
 
 
+def _text(value: Any) -> str:
+    """A query or form value as httpx writes it (``true``/``false``, ``None`` as empty)."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return "" if value is None else str(value)
+
+
+def _pairs(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for key, value in values.items():
+        if isinstance(value, list | tuple):
+            out.extend((key, _text(v)) for v in value)
+        else:
+            out.append((key, _text(value)))
+    return out
+
+
+def build_target(url: str, params: Mapping[str, Any] | None) -> str:
+    """``url`` with ``params`` added the way httpx adds them (merged into a query it already has)."""
+    if not params:
+        return url
+    if "?" in url:
+        return str(httpx.URL(url).copy_merge_params(dict(params)))
+    return f"{url}?{urlencode(_pairs(params))}"
+
+
+def build_body(
+    content: bytes | str | None, data: Mapping[str, Any] | None, json: Any
+) -> tuple[bytes | None, str | None]:
+    """The body and its content type, encoded as httpx encodes them (content, then form, then JSON)."""
+    if content is not None:
+        return (content.encode() if isinstance(content, str) else content), None
+    if data:
+        return urlencode(_pairs(data)).encode(), "application/x-www-form-urlencoded"
+    if json is not None:
+        body = _json.dumps(json, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return body.encode(), "application/json"
+    return None, None
+
+
 class AiohttpTransport(httpx.AsyncBaseTransport):
     """An httpx transport on one ``aiohttp.ClientSession`` (created on first use, in the running
     loop). ``limits``: the pool size and keep-alive expiry; ``ssl_context``: the TLS context
@@ -99,7 +142,6 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._session = aiohttp.ClientSession(
             connector=connector,
             cookie_jar=aiohttp.DummyCookieJar(),  # the core is stateless between calls
-            skip_auto_headers=("User-Agent", "Accept-Encoding", "Accept"),  # httpx's headers are sent
             timeout=aiohttp.ClientTimeout(total=None),
         )
         # aiohttp re-sends an idempotent request once, at once, when a reused connection fails; the
@@ -110,23 +152,39 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             self._session._retry_connection = False
         return self._session
 
-    async def exchange(self, request: httpx.Request, total: float) -> Answer:
-        """Send ``request`` and read the whole answer within ``total`` seconds (:class:`TimeoutError`
-        past it); the body is decompressed."""
+    async def exchange(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str],
+        content: bytes | str | None,
+        data: Mapping[str, Any] | None,
+        json: Any,
+        timeout: httpx.Timeout,  # noqa: ASYNC109 - the socket timeouts of the attempt; total bounds it all
+        total: float,
+    ) -> Answer:
+        """Send one request and read the whole answer (decompressed) within ``total`` seconds
+        (:class:`TimeoutError` past it). Query, form and JSON bodies are encoded as httpx encodes
+        them, so both transports put the same request on the wire."""
+        import aiohttp
+
         session = self._session or self._open()
-        body = request.content or None
+        target = build_target(url, params)
+        body, content_type = build_body(content, data, json)
+        if content_type is not None and "content-type" not in headers:
+            headers = {**headers, "content-type": content_type}
+        limits = aiohttp.ClientTimeout(
+            total=None, connect=timeout.pool, sock_connect=timeout.connect, sock_read=timeout.read
+        )
         async with asyncio.timeout(total):
             with _translated():
                 async with session.request(
-                    request.method,
-                    str(request.url),
-                    headers=request.headers.multi_items(),
-                    data=body,
-                    allow_redirects=False,
-                    timeout=_client_timeout(request.extensions),
+                    method, target, headers=headers, data=body, allow_redirects=False, timeout=limits
                 ) as response:
-                    content = await response.read()
-        return Answer(response.status, response.headers, str(request.url), content)
+                    answer = await response.read()
+        return Answer(response.status, response.headers, target, answer)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """The httpx transport interface (body read at once, left compressed for httpx to decode)."""

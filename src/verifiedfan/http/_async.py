@@ -205,25 +205,26 @@ class HttpClient:
             while True:
                 bearer = token if source is None else await source.get_token()
                 attempt_timeout, attempt_total = core.attempt_timeouts(call)
-                request = client.build_request(
-                    call.method,
-                    call.url,
-                    params=call.params,
-                    json=call.json,
-                    content=call.content,
-                    data=call.data,
-                    headers=core.attempt_headers(call, bearer),
-                    timeout=attempt_timeout,
-                )
+                headers = core.attempt_headers(call, bearer)
                 try:
                     # unasync: async-only
                     if self._direct is not None:
-                        raw = await self._direct.exchange(request, attempt_total)
+                        raw = await self._direct.exchange(
+                            call.method,
+                            call.url,
+                            params=call.params,
+                            headers=headers,
+                            content=call.content,
+                            data=call.data,
+                            json=call.json,
+                            timeout=attempt_timeout,
+                            total=attempt_total,
+                        )
                     else:
-                        raw = await async_send_within(client, request, attempt_total)
+                        raw = await async_send_within(client, call, headers, attempt_timeout, attempt_total)
                     # unasync: end
                     # unasync: sync-only
-                    # raw = send_within(client, request, attempt_total)
+                    # raw = send_within(client, call, headers, attempt_timeout, attempt_total)
                     # unasync: end
                 except (httpx.HTTPError, TimeoutError) as exc:
                     step = core.after_exception(call, exc)

@@ -474,16 +474,42 @@ class ClientCore:
         }
 
 
-async def async_send_within(client: httpx.AsyncClient, request: httpx.Request, total: float) -> Answer:
-    """Send ``request`` and read its body, all within ``total`` seconds (:class:`TimeoutError` past it)."""
+def _build(
+    client: httpx.AsyncClient | httpx.Client, call: Call, headers: dict[str, str], timeout: httpx.Timeout
+) -> httpx.Request:
+    return client.build_request(
+        call.method,
+        call.url,
+        params=call.params,
+        json=call.json,
+        content=call.content,
+        data=call.data,
+        headers=headers,
+        timeout=timeout,
+    )
+
+
+async def async_send_within(
+    client: httpx.AsyncClient,
+    call: Call,
+    headers: dict[str, str],
+    timeout: httpx.Timeout,  # noqa: ASYNC109 - httpx's socket timeouts of the attempt; total bounds it all
+    total: float,
+) -> Answer:
+    """Send the next attempt of ``call`` and read its body, all within ``total`` seconds
+    (:class:`TimeoutError` past it)."""
+    request = _build(client, call, headers, timeout)
     async with asyncio.timeout(total):
         raw = await client.send(request)
     return Answer(raw.status_code, raw.headers, str(raw.request.url), raw.content)
 
 
-def send_within(client: httpx.Client, request: httpx.Request, total: float) -> Answer:
+def send_within(
+    client: httpx.Client, call: Call, headers: dict[str, str], timeout: httpx.Timeout, total: float
+) -> Answer:
     """The twin of :func:`async_send_within`: the socket timeouts bound each read, and the body read
     is checked against the total (a server trickling bytes cannot hold the call past it)."""
+    request = _build(client, call, headers, timeout)
     deadline = time.monotonic() + total
     raw = client.send(request, stream=True)
     try:

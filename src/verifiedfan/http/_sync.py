@@ -200,18 +200,9 @@ class SyncHttpClient:
             while True:
                 bearer = token if source is None else source.get_token()
                 attempt_timeout, attempt_total = core.attempt_timeouts(call)
-                request = client.build_request(
-                    call.method,
-                    call.url,
-                    params=call.params,
-                    json=call.json,
-                    content=call.content,
-                    data=call.data,
-                    headers=core.attempt_headers(call, bearer),
-                    timeout=attempt_timeout,
-                )
+                headers = core.attempt_headers(call, bearer)
                 try:
-                    raw = send_within(client, request, attempt_total)
+                    raw = send_within(client, call, headers, attempt_timeout, attempt_total)
                 except (httpx.HTTPError, TimeoutError) as exc:
                     step = core.after_exception(call, exc)
                 else:

@@ -28,6 +28,7 @@ from verifiedfan.http import (
 )
 from verifiedfan.http._api._concurrency import async_gather
 from verifiedfan.music import _parse as parse
+from verifiedfan.music import _wire as wire
 from verifiedfan.music._client import TokenLike, check_limit, check_token
 from verifiedfan.music._login import (
     LISTENING_SCOPES,
@@ -48,7 +49,6 @@ from verifiedfan.music._spotify_core import (
     check_time_range,
     recent_tracks,
     refresh_failed,
-    saved_tracks,
     token_from_answer,
 )
 from verifiedfan.music._spotify_reads import SpotifyReads
@@ -234,11 +234,15 @@ class Spotify(SpotifyReads):
         """The user's profile (``GET /v1/me``)."""
         tok = check_token(token)
         self._log("get_user")
-        return parse.spotify_user(await self._call_json("GET", "/v1/me", auth=self.tokens.auth(tok)))
+        return wire.spotify_user(
+            await self._call_decoded(wire.USER, "GET", "/v1/me", auth=self.tokens.auth(tok))
+        )
 
     async def _saved(self, tok: UserToken, limit: int | None) -> tuple[tuple[Track, ...], int]:
-        items, total = await self._offset_list(tok, "/v1/me/tracks", limit)
-        return saved_tracks(items), total
+        # market=from_token: Spotify leaves out available_markets, about half of each page
+        params = {"market": "from_token"}
+        items, total = await self._offset_list(tok, "/v1/me/tracks", limit, params, wire.SAVED_PAGE)
+        return wire.spotify_saved(items), total
 
     async def get_saved_tracks(self, token: TokenLike, *, limit: int | None = None) -> tuple[Track, ...]:
         """The user's saved tracks, newest first: all of them, or the first ``limit``."""
@@ -258,8 +262,11 @@ class Spotify(SpotifyReads):
         """The user's top artists, ranked (``rank`` 1 first)."""
         tok = check_token(token)
         self._log("get_top_artists", limit=limit, time_range=time_range)
-        items = await self._top(tok, "artists", time_range, limit)
-        return tuple(parse.spotify_artist(a, rank=i) for i, a in enumerate(items, start=1))
+        check_limit(limit)
+        check_time_range(time_range)
+        params = {"time_range": time_range}
+        items, _ = await self._offset_list(tok, "/v1/me/top/artists", limit, params, wire.ARTIST_PAGE)
+        return tuple(wire.spotify_artist(a, rank=i) for i, a in enumerate(items, start=1))
 
     async def get_top_tracks(
         self, token: TokenLike, *, time_range: TimeRange = "medium_term", limit: int = 20

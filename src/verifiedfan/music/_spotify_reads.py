@@ -7,7 +7,7 @@ This module is the async source; ``_spotify_reads_sync.py`` is generated from it
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from typing import Any
 
 from verifiedfan.http import ApiClient, OAuth2ClientCredentials, OffsetPager, UserToken, UserTokens
@@ -20,6 +20,14 @@ from verifiedfan.music._spotify_core import MAX_PAGE
 __all__ = ["SpotifyReads"]
 
 
+def _items(page: Any) -> Any:
+    return page.items
+
+
+def _total(page: Any) -> Any:
+    return page.total
+
+
 class SpotifyReads(ApiClient):
     """Catalog and playlist reads of :class:`~verifiedfan.music.Spotify` (set up by its constructor)."""
 
@@ -29,12 +37,25 @@ class SpotifyReads(ApiClient):
     _page_concurrency: int
 
     async def _offset_list(
-        self, tok: UserToken, route: str, limit: int | None, params: dict[str, Any] | None = None
+        self,
+        tok: UserToken,
+        route: str,
+        limit: int | None,
+        params: dict[str, Any] | None = None,
+        decode: Callable[[bytes], Any] | None = None,
     ) -> tuple[list[Any], int]:
-        pager = OffsetPager(page_size=self._page, limit=limit)
+        if decode is None:
+            pager = OffsetPager(page_size=self._page, limit=limit)
+        else:  # a typed page (music/_wire.py)
+            pager = OffsetPager(items=_items, total=_total, page_size=self._page, limit=limit)
         items: list[Any] = []
         pages = self._aiter_pages(
-            route, pager, concurrency=self._page_concurrency, params=params, auth=self.tokens.auth(tok)
+            route,
+            pager,
+            concurrency=self._page_concurrency,
+            params=params,
+            decode=decode,
+            auth=self.tokens.auth(tok),
         )
         async for page in pages:
             items.extend(page)

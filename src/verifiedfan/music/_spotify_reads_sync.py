@@ -9,7 +9,7 @@ This module is the async source; ``_spotify_reads_sync.py`` is generated from it
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from verifiedfan.http import (
@@ -28,6 +28,14 @@ from verifiedfan.music._spotify_core import MAX_PAGE
 __all__ = ["SyncSpotifyReads"]
 
 
+def _items(page: Any) -> Any:
+    return page.items
+
+
+def _total(page: Any) -> Any:
+    return page.total
+
+
 class SyncSpotifyReads(SyncApiClient):
     """Catalog and playlist reads of :class:`~verifiedfan.music.SyncSpotify` (set up by its constructor)."""
 
@@ -37,12 +45,25 @@ class SyncSpotifyReads(SyncApiClient):
     _page_concurrency: int
 
     def _offset_list(
-        self, tok: UserToken, route: str, limit: int | None, params: dict[str, Any] | None = None
+        self,
+        tok: UserToken,
+        route: str,
+        limit: int | None,
+        params: dict[str, Any] | None = None,
+        decode: Callable[[bytes], Any] | None = None,
     ) -> tuple[list[Any], int]:
-        pager = OffsetPager(page_size=self._page, limit=limit)
+        if decode is None:
+            pager = OffsetPager(page_size=self._page, limit=limit)
+        else:  # a typed page (music/_wire.py)
+            pager = OffsetPager(items=_items, total=_total, page_size=self._page, limit=limit)
         items: list[Any] = []
         pages = self._iter_pages(
-            route, pager, concurrency=self._page_concurrency, params=params, auth=self.tokens.auth(tok)
+            route,
+            pager,
+            concurrency=self._page_concurrency,
+            params=params,
+            decode=decode,
+            auth=self.tokens.auth(tok),
         )
         for page in pages:
             items.extend(page)

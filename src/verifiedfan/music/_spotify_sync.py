@@ -30,6 +30,7 @@ from verifiedfan.http import (
 )
 from verifiedfan.http._api._concurrency import gather
 from verifiedfan.music import _parse as parse
+from verifiedfan.music import _wire as wire
 from verifiedfan.music._client import TokenLike, check_limit, check_token
 from verifiedfan.music._login import (
     LISTENING_SCOPES,
@@ -50,7 +51,6 @@ from verifiedfan.music._spotify_core import (
     check_time_range,
     recent_tracks,
     refresh_failed,
-    saved_tracks,
     token_from_answer,
 )
 from verifiedfan.music._spotify_reads_sync import SyncSpotifyReads
@@ -224,11 +224,13 @@ class SyncSpotify(SyncSpotifyReads):
         """The user's profile (``GET /v1/me``)."""
         tok = check_token(token)
         self._log("get_user")
-        return parse.spotify_user(self._call_json("GET", "/v1/me", auth=self.tokens.auth(tok)))
+        return wire.spotify_user(self._call_decoded(wire.USER, "GET", "/v1/me", auth=self.tokens.auth(tok)))
 
     def _saved(self, tok: UserToken, limit: int | None) -> tuple[tuple[Track, ...], int]:
-        items, total = self._offset_list(tok, "/v1/me/tracks", limit)
-        return saved_tracks(items), total
+        # market=from_token: SyncSpotify leaves out available_markets, about half of each page
+        params = {"market": "from_token"}
+        items, total = self._offset_list(tok, "/v1/me/tracks", limit, params, wire.SAVED_PAGE)
+        return wire.spotify_saved(items), total
 
     def get_saved_tracks(self, token: TokenLike, *, limit: int | None = None) -> tuple[Track, ...]:
         """The user's saved tracks, newest first: all of them, or the first ``limit``."""
@@ -248,8 +250,11 @@ class SyncSpotify(SyncSpotifyReads):
         """The user's top artists, ranked (``rank`` 1 first)."""
         tok = check_token(token)
         self._log("get_top_artists", limit=limit, time_range=time_range)
-        items = self._top(tok, "artists", time_range, limit)
-        return tuple(parse.spotify_artist(a, rank=i) for i, a in enumerate(items, start=1))
+        check_limit(limit)
+        check_time_range(time_range)
+        params = {"time_range": time_range}
+        items, _ = self._offset_list(tok, "/v1/me/top/artists", limit, params, wire.ARTIST_PAGE)
+        return tuple(wire.spotify_artist(a, rank=i) for i, a in enumerate(items, start=1))
 
     def get_top_tracks(
         self, token: TokenLike, *, time_range: TimeRange = "medium_term", limit: int = 20

@@ -8,6 +8,7 @@ are assembled from the cached bytes, so a page costs a join, not an encode.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -58,6 +59,7 @@ class SpotifyApp(SpotifyAccountsApp):
         self.client_secret = client_secret
         self.register_client(client_id, client_secret)
         self._track_json: dict[int, bytes] = {}
+        self._track_json_market: dict[int, bytes] = {}
         self._artist_json: dict[int, bytes] = {}
         self._me_json: dict[str, bytes] = {}
         self._index = CatalogIndex(self.catalog)
@@ -111,7 +113,17 @@ class SpotifyApp(SpotifyAccountsApp):
             "uri": f"spotify:album:{t.spotify_album_id}",
         }
 
-    def track_json(self, index: int) -> bytes:
+    def track_json(self, index: int, *, market: bool = False) -> bytes:
+        """A track object; with ``market`` (the request named a market, ``from_token`` or a country)
+        Spotify leaves out ``available_markets`` and says ``is_playable`` instead (track relinking)."""
+        if market:
+            relinked = self._track_json_market.get(index)
+            if relinked is None:
+                track = json.loads(self.track_json(index))
+                del track["available_markets"], track["album"]["available_markets"]
+                track["is_playable"] = True
+                relinked = self._track_json_market[index] = dumps(track)
+            return relinked
         cached = self._track_json.get(index)
         if cached is None:
             t: SeedTrack = self.catalog.tracks[index]
@@ -258,12 +270,23 @@ class SpotifyApp(SpotifyAccountsApp):
         limit, offset = self._int(q, "limit", 20, 1, 50), self._int(q, "offset", 0, 0, 100_000)
         if limit is None or offset is None:
             return self.error(400, "Invalid limit or offset")
+        market = q.get("market")
+        if market is not None and market != "from_token" and not (len(market) == 2 and market.isupper()):
+            return self.error(400, "Invalid market code")
+        relinked = market is not None
         saved = user.saved[offset : offset + limit]
         items = [
-            (b'{"added_at":"', user.added_at(offset + i).encode(), b'","track":', self.track_json(t), b"}")
+            (
+                b'{"added_at":"',
+                user.added_at(offset + i).encode(),
+                b'","track":',
+                self.track_json(t, market=relinked),
+                b"}",
+            )
             for i, t in enumerate(saved)
         ]
-        return Response(200, self._page("/v1/me/tracks", items, len(user.saved), limit, offset))
+        extra = f"market={market}&" if relinked else ""
+        return Response(200, self._page("/v1/me/tracks", items, len(user.saved), limit, offset, extra))
 
     @route("GET", "/v1/me/top/{kind}")
     def top(self, request: Request, kind: str) -> Response:

@@ -1,0 +1,145 @@
+"""Typed decoding of the hot responses (music/_wire.py): documented shapes decode to the fields we
+read, anything else is a ResponseFormatError, and Spotify is asked for market=from_token."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from verifiedfan.errors import ResponseFormatError
+from verifiedfan.music import Spotify
+from verifiedfan.music import _wire as wire
+from verifiedfan.testing.sandbox import SpotifySandbox
+
+# Spotify's documented SavedTrackObject (developer.spotify.com, "Get User's Saved Tracks"), trimmed to
+# the fields the example shows for one item; unknown fields must be skipped, not rejected.
+SAVED_PAGE: dict[str, Any] = {
+    "href": "https://api.spotify.com/v1/me/shows?offset=0&limit=20",
+    "limit": 20,
+    "next": "https://api.spotify.com/v1/me/shows?offset=1&limit=1",
+    "offset": 0,
+    "previous": None,
+    "total": 4,
+    "items": [
+        {
+            "added_at": "2016-10-24T15:03:07Z",
+            "track": {
+                "album": {
+                    "album_type": "compilation",
+                    "total_tracks": 9,
+                    "available_markets": ["CA"],
+                    "id": "2up3OPMp9Tb4dAKM2erWXQ",
+                    "name": "Album",
+                    "release_date": "1981-12",
+                },
+                "artists": [
+                    {
+                        "external_urls": {"spotify": "x"},
+                        "id": "0TnOYISbd1XYRBk9myaseg",
+                        "name": "Pitbull",
+                        "type": "artist",
+                        "uri": "spotify:artist:0TnOYISbd1XYRBk9myaseg",
+                    }
+                ],
+                "available_markets": ["CA", "US"],
+                "disc_number": 1,
+                "duration_ms": 207959,
+                "explicit": False,
+                "external_ids": {"isrc": "USUM71703861", "ean": None, "upc": None},
+                "id": "11dFghVXANMlKmJXsNCbNl",
+                "is_playable": True,
+                "name": "Cut To The Feeling",
+                "popularity": 63,
+                "type": "track",
+            },
+        }
+    ],
+}
+
+
+def test_a_documented_saved_tracks_page_decodes_to_the_fields_we_read() -> None:
+    page = wire.SAVED_PAGE(json.dumps(SAVED_PAGE).encode())
+    (track,) = wire.spotify_saved(page.items)
+    assert (page.total, page.next) == (4, SAVED_PAGE["next"])
+    assert (track.id, track.name, track.album, track.isrc, track.duration_ms) == (
+        "11dFghVXANMlKmJXsNCbNl",
+        "Cut To The Feeling",
+        "Album",
+        "USUM71703861",
+        207959,
+    )
+    assert [a.name for a in track.artists] == ["Pitbull"]
+    assert track.added_at == datetime(2016, 10, 24, 15, 3, 7, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"<html>not json</html>", r"^spotify /v1/me/tracks: "),
+        (b'{"items": [{"track": {"name": "x", "artists": []}}]}', r"missing required field `id`"),
+        (b'{"items": [{"track": {"id": 7, "name": "x", "artists": []}}]}', r"Expected `str`, got `int`"),
+        (b'{"items": "nope"}', r"Expected `array`"),
+        (b'{"total": 3}', r"missing required field `items`"),
+        (
+            b'{"items": [{"added_at": "yesterday", "track": {"id": "a", "name": "b", "artists": []}}]}',
+            r"Invalid RFC3339",
+        ),
+    ],
+)
+def test_malformed_pages_are_response_format_errors(body: bytes, message: str) -> None:
+    with pytest.raises(ResponseFormatError, match=message):
+        wire.SAVED_PAGE(body)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["id", "name", "items", "track", "artists", "total", "data"]), children
+        )
+    ),
+    max_leaves=15,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=json_values)
+def test_only_response_format_errors_escape(value: Any) -> None:
+    for decode in (wire.USER, wire.SAVED_PAGE, wire.ARTIST_PAGE):
+        with contextlib.suppress(ResponseFormatError):
+            decode(json.dumps(value).encode())
+
+
+async def test_saved_tracks_are_asked_with_market_from_token(
+    spotify: Spotify, spotify_sandbox: SpotifySandbox
+) -> None:
+    token = spotify_sandbox.mint_token(spotify_sandbox.crowd_user_id(3))
+    tracks = await spotify.get_saved_tracks(token)
+    entries = spotify_sandbox.journal(route="/v1/me/tracks")
+    assert entries
+    assert all(e.query.get("market") == "from_token" for e in entries)
+    assert len(tracks) == len({t.id for t in tracks}) > 0
+
+
+def test_the_sandbox_answers_market_from_token_as_spotify_does(spotify_sandbox: SpotifySandbox) -> None:
+    token = spotify_sandbox.mint_token(spotify_sandbox.crowd_user_id(3)).access_token
+    url = f"{spotify_sandbox.api_url}/v1/me/tracks"
+    with httpx.Client(headers={"authorization": f"Bearer {token}"}) as http:
+        full = http.get(url, params={"limit": 50})
+        relinked = http.get(url, params={"limit": 50, "market": "from_token"})
+        bad = http.get(url, params={"limit": 50, "market": "narnia"})
+    track = relinked.json()["items"][0]["track"]
+    assert "available_markets" in full.json()["items"][0]["track"]
+    assert "available_markets" not in track
+    assert "available_markets" not in track["album"]
+    assert track["is_playable"] is True
+    assert len(relinked.content) < len(full.content)
+    assert bad.status_code == 400
