@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from verifiedfan.errors import ConfigurationError, VFError
+from verifiedfan.errors import ConfigurationError, ResponseFormatError, VFError
 from verifiedfan.http import (
     ApiSettings,
     ErrorMap,
@@ -38,6 +38,7 @@ from verifiedfan.http import (
 from verifiedfan.http._api._concurrency import gather
 from verifiedfan.music import _catalog as catalog
 from verifiedfan.music import _parse as parse
+from verifiedfan.music import _wire as wire
 from verifiedfan.music._client import TokenLike, check_limit, check_token
 from verifiedfan.music._errors import AppleDeveloperTokenError, AppleUserTokenError
 from verifiedfan.music._models import Album, Artist, FanEngagement, MusicUser, SearchResults, Track
@@ -48,6 +49,18 @@ from verifiedfan.music._settings import AppleMusicSettings
 __all__ = ["SyncAppleMusic", "SyncDeveloperToken"]
 
 _HEADER = "music-user-token"
+
+
+def _data(page: Any) -> Any:
+    return page.data
+
+
+def _total(page: Any) -> Any:
+    return page.meta.total if page.meta is not None else None
+
+
+def _next(page: Any) -> Any:
+    return page.next
 
 
 class SyncDeveloperToken(SyncSignedJwt):
@@ -170,13 +183,22 @@ class SyncAppleMusic(SyncApiClient):
         limit: int | None,
         page_size: int,
         extra: dict[str, Any] | None = None,
+        decode: Callable[[bytes], Any] | None = None,
     ) -> tuple[list[Any], int]:
-        pager = OffsetPager(
-            items="data", total="meta.total", next_link="next", page_size=page_size, limit=limit
-        )
+        if decode is None:
+            pager = OffsetPager(
+                items="data", total="meta.total", next_link="next", page_size=page_size, limit=limit
+            )
+        else:  # a typed page (music/_wire.py)
+            pager = OffsetPager(items=_data, total=_total, next_link=_next, page_size=page_size, limit=limit)
         items: list[Any] = []
         pages = self._iter_pages(
-            route, pager, concurrency=self._page_concurrency, params=extra, headers={_HEADER: user_token}
+            route,
+            pager,
+            concurrency=self._page_concurrency,
+            params=extra,
+            decode=decode,
+            headers={_HEADER: user_token},
         )
         for page in pages:
             items.extend(page)
@@ -188,14 +210,18 @@ class SyncAppleMusic(SyncApiClient):
         user token, stable for as long as that token is."""
         mut = check_token(token).access_token
         self._log("get_user")
-        body = self._call_json("GET", "/v1/me/storefront", headers={_HEADER: mut})
-        storefront = parse.apple_storefront(body)
+        body = self._call_decoded(wire.STOREFRONT, "GET", "/v1/me/storefront", headers={_HEADER: mut})
+        if not body.data:
+            raise ResponseFormatError("apple_music /v1/me/storefront: no storefront in the answer")
+        storefront = body.data[0].id
         opaque = hashlib.sha256(mut.encode()).hexdigest()[:24]
         return MusicUser(id=f"apple:{opaque}", platform="apple_music", country=storefront.upper())
 
     def _songs(self, mut: str, limit: int | None) -> tuple[tuple[Track, ...], int]:
-        items, total = self._list(mut, "/v1/me/library/songs", limit=limit, page_size=100)
-        return tuple(parse.apple_song(i) for i in items), total
+        items, total = self._list(
+            mut, "/v1/me/library/songs", limit=limit, page_size=100, decode=wire.SONG_PAGE
+        )
+        return tuple(wire.apple_song(i) for i in items), total
 
     def get_library_songs(self, token: TokenLike, *, limit: int | None = None) -> tuple[Track, ...]:
         """The songs in the user's library: all of them, or the first ``limit``."""
@@ -210,9 +236,14 @@ class SyncAppleMusic(SyncApiClient):
         mut = check_token(token).access_token
         self._log("get_library_artists", limit=limit)
         items, _ = self._list(
-            mut, "/v1/me/library/artists", limit=limit, page_size=100, extra={"include": "catalog"}
+            mut,
+            "/v1/me/library/artists",
+            limit=limit,
+            page_size=100,
+            extra={"include": "catalog"},
+            decode=wire.LIBRARY_ARTIST_PAGE,
         )
-        return tuple(parse.apple_artist(i) for i in items)
+        return tuple(wire.apple_artist(i) for i in items)
 
     def get_heavy_rotation(self, token: TokenLike, *, limit: int = 20) -> tuple[Artist, ...]:
         """The artists of the user's heavy rotation (albums and playlists), ranked by first
@@ -228,8 +259,10 @@ class SyncAppleMusic(SyncApiClient):
         check_limit(limit)
         mut = check_token(token).access_token
         self._log("get_recently_played", limit=limit)
-        items, _ = self._list(mut, "/v1/me/recent/played/tracks", limit=limit, page_size=30)
-        return tuple(parse.apple_song(i) for i in items)
+        items, _ = self._list(
+            mut, "/v1/me/recent/played/tracks", limit=limit, page_size=30, decode=wire.SONG_PAGE
+        )
+        return tuple(wire.apple_song(i) for i in items)
 
     # -- catalog (the developer token alone) ------------------------------------------------------
     def _catalog(self, route: str, storefront: str, **options: Any) -> Any:

@@ -21,7 +21,10 @@ from verifiedfan.music._models import Artist, MusicUser, Track
 
 __all__ = [
     "ARTIST_PAGE",
+    "LIBRARY_ARTIST_PAGE",
     "SAVED_PAGE",
+    "SONG_PAGE",
+    "STOREFRONT",
     "USER",
     "AppleArtist",
     "AppleArtistPage",
@@ -33,6 +36,8 @@ __all__ = [
     "SpotifySavedPage",
     "SpotifyTrack",
     "SpotifyUser",
+    "apple_artist",
+    "apple_song",
     "decoder",
     "spotify_artist",
     "spotify_saved",
@@ -238,3 +243,49 @@ def spotify_saved(items: list[SpotifySaved]) -> tuple[Track, ...]:
 USER = decoder(SpotifyUser, "spotify /v1/me")
 SAVED_PAGE = decoder(SpotifySavedPage, "spotify /v1/me/tracks")
 ARTIST_PAGE = decoder(SpotifyArtistPage, "spotify /v1/me/top/artists")
+
+
+_APPLE_ARTISTS: dict[str, Artist] = {}
+
+
+def _apple_artist_named(name: str) -> Artist:
+    artist = _APPLE_ARTISTS.get(name)
+    if artist is None:
+        if len(_APPLE_ARTISTS) >= 20_000:
+            _APPLE_ARTISTS.clear()
+        artist = _APPLE_ARTISTS[name] = Artist(id="", name=name, platform="apple_music")
+    return artist
+
+
+def apple_song(song: AppleSong) -> Track:
+    """A catalog or library song (the catalog id when Apple gives one; the artist has no id)."""
+    a = song.attributes
+    catalog_id = a.playParams.catalogId if a.playParams is not None else None
+    return Track(
+        id=str(catalog_id) if catalog_id is not None else song.id,
+        name=a.name,
+        artists=(_apple_artist_named(a.artistName),),
+        platform="apple_music",
+        album=a.albumName,
+        isrc=a.isrc,
+        duration_ms=a.durationInMillis,
+        added_at=a.dateAdded,
+    )
+
+
+def apple_artist(artist: AppleArtist) -> Artist:
+    """A library artist; its id is the catalog id when ``include=catalog`` returned one."""
+    catalog = artist.relationships.catalog if artist.relationships is not None else None
+    refs = catalog.data if catalog is not None else None
+    linked = refs[0].id if refs else None
+    return Artist(
+        id=linked or artist.id,
+        name=artist.attributes.name,
+        platform="apple_music",
+        genres=tuple(artist.attributes.genreNames or ()),
+    )
+
+
+STOREFRONT = decoder(AppleStorefrontPage, "apple_music /v1/me/storefront")
+SONG_PAGE = decoder(AppleSongPage, "apple_music songs")
+LIBRARY_ARTIST_PAGE = decoder(AppleArtistPage, "apple_music /v1/me/library/artists")

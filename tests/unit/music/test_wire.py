@@ -143,3 +143,73 @@ def test_the_sandbox_answers_market_from_token_as_spotify_does(spotify_sandbox: 
     assert track["is_playable"] is True
     assert len(relinked.content) < len(full.content)
     assert bad.status_code == 400
+
+
+# Apple's documented library-song resource (developer.apple.com, "LibrarySongs"), one page.
+APPLE_SONGS: dict[str, Any] = {
+    "next": "/v1/me/library/songs?offset=100",
+    "meta": {"total": 2},
+    "data": [
+        {
+            "id": "i.ZYZG0cMMK1zd",
+            "type": "library-songs",
+            "href": "/v1/me/library/songs/i.ZYZG0cMMK1zd",
+            "attributes": {
+                "albumName": "Mercury - Act 1",
+                "artistName": "Imagine Dragons",
+                "artwork": {"width": 1200, "height": 1200, "url": "https://x/{w}x{h}bb.jpg"},
+                "dateAdded": "2021-11-15T18:28:15Z",
+                "durationInMillis": 164000,
+                "genreNames": ["Alternative"],
+                "hasLyrics": True,
+                "name": "Enemy",
+                "playParams": {
+                    "id": "i.ZYZG0cMMK1zd",
+                    "kind": "song",
+                    "isLibrary": True,
+                    "catalogId": "1585880003",
+                },
+                "releaseDate": "2021-10-28",
+                "trackNumber": 1,
+            },
+        },
+        {"id": "i.local", "type": "library-songs", "attributes": {"name": "Demo", "artistName": "Me"}},
+    ],
+}
+
+
+def test_a_documented_apple_library_songs_page_decodes_to_the_fields_we_read() -> None:
+    page = wire.SONG_PAGE(json.dumps(APPLE_SONGS).encode())
+    first, local = (wire.apple_song(s) for s in page.data)
+    assert (page.meta.total if page.meta else None, page.next) == (2, "/v1/me/library/songs?offset=100")
+    assert (first.id, first.name, first.album, first.duration_ms) == (
+        "1585880003",
+        "Enemy",
+        "Mercury - Act 1",
+        164000,
+    )
+    assert first.artists[0].name == "Imagine Dragons"
+    assert first.added_at == datetime(2021, 11, 15, 18, 28, 15, tzinfo=UTC)
+    assert (local.id, local.album, local.added_at) == ("i.local", None, None)
+
+
+@pytest.mark.parametrize(
+    ("decode", "body", "message"),
+    [
+        (
+            wire.SONG_PAGE,
+            b'{"data": [{"id": "x", "attributes": {"name": "n"}}]}',
+            r"missing required field `artistName`",
+        ),
+        (
+            wire.SONG_PAGE,
+            b'{"data": [{"id": "x", "attributes": {"name": "n", "artistName": 3}}]}',
+            r"Expected `str`",
+        ),
+        (wire.STOREFRONT, b'{"errors": []}', r"missing required field `data`"),
+        (wire.LIBRARY_ARTIST_PAGE, b"[]", r"Expected `object`, got `array`"),
+    ],
+)
+def test_malformed_apple_pages_are_response_format_errors(decode: Any, body: bytes, message: str) -> None:
+    with pytest.raises(ResponseFormatError, match=message):
+        decode(body)
