@@ -132,6 +132,7 @@ def _scenario(
 
 def run(quick: bool) -> list[Comparison]:
     logging.getLogger("verifiedfan").setLevel(logging.ERROR)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # spotipy logs nothing per request either
     n_users = 200 if quick else 1000
     n_sequential = 50 if quick else 200
     latency = 0.02
