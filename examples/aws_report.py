@@ -1,5 +1,6 @@
 """Workflow 4, AWS resource operations: stream a CSV report into S3 in parts, share it through a
-presigned URL, check the download byte for byte, and record its metadata in DynamoDB.
+presigned URL, check the download byte for byte, email the link (step 4, through SFMC), and record its
+metadata in DynamoDB.
 
     python examples/aws_report.py --bucket BUCKET --table TABLE [--rows N] [--key KEY]
 
@@ -21,12 +22,18 @@ Step Functions task waiting on a task token (``send_task_success``). From the co
 
 (the local Lambda of ``vf stack up lambda`` serves the Invoke API at that endpoint; the line printed
 then also holds ``processed``, the function's answer).
+
+Step 4's email goes out when ``--email-to`` is given, through SFMC with the ``VF_SFMC_*`` settings (e.g.
+the SFMC sandbox of ``vf sandbox partners``): the link is a template attribute of the transactional
+send, and the message key is derived from the report's key and the recipient, so running the workflow
+again for the same report never emails the same person twice.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import sys
@@ -38,6 +45,7 @@ from typing import Any
 import httpx
 
 from verifiedfan.aws import S3, AwsClients, AwsSettings, DynamoDB, Lambda, StepFunctions
+from verifiedfan.partners import SendResult, Sfmc, SfmcSettings
 
 PART_SIZE = 5 * 1024 * 1024  # S3's minimum part: a report over 5 MiB goes up in several parts
 
@@ -60,6 +68,30 @@ class Report:
 #: A step run after the metadata is written (workflow steps 6-7: ``Lambda.invoke`` to process the
 #: report, then ``StepFunctions.send_task_success``); it gets the report and the shared clients.
 AfterUpload = Callable[[Report, AwsClients], Awaitable[None]]
+
+#: Step 4: hand the signed download link to the user. It gets the full presigned URL (a credential:
+#: never stored or logged) and the report.
+ShareLink = Callable[[str, Report], Awaitable[None]]
+
+
+def email_link(
+    sfmc: Sfmc, *, to: str, contact_key: str, definition_key: str, sent: list[SendResult]
+) -> ShareLink:
+    """Step 4 through SFMC: a transactional email whose ``downloadUrl`` attribute is the link. The
+    message key comes from the report's key, the recipient and the definition, so a second run for the
+    same report is ``ALREADY_SENT``, not a second email."""
+
+    async def share(url: str, report: Report) -> None:
+        result = await sfmc.send_transactional_email(
+            definition_key,
+            to,
+            contact_key,
+            {"downloadUrl": url, "reportKey": report.key, "sizeBytes": report.size},
+            campaign=f"report:{report.bucket}/{report.key}",
+        )
+        sent.append(result)
+
+    return share
 
 
 def invoke_processor(lam: Lambda, function_name: str, answers: list[dict[str, Any]]) -> AfterUpload:
@@ -118,6 +150,7 @@ async def run(
     key: str = "users/report.csv",
     rows: int = 200_000,
     after_upload: Sequence[AfterUpload] = (),
+    share: ShareLink | None = None,
 ) -> Report:
     async with AwsClients(settings) as clients:
         s3 = S3(bucket, clients=clients, part_size=PART_SIZE)
@@ -150,6 +183,8 @@ async def run(
         )
         if report.downloaded_sha256 != report.sha256:
             raise RuntimeError(f"the download of {key} does not match the upload")
+        if share is not None:  # step 4: the link goes to the user (only once the download is proven)
+            await share(url, report)
 
         # Step 5: the file's metadata, written once (a second run with the same key is refused).
         await metadata.put(
@@ -172,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--function", help="step 6: the Lambda function that processes the report")
     parser.add_argument("--lambda-endpoint-url", help="the Lambda endpoint (default: VF_AWS_ENDPOINT_URL)")
     parser.add_argument("--task-token", help="step 7: the Step Functions task token to complete")
+    parser.add_argument("--email-to", help="step 4: email the link to this address (VF_SFMC_* settings)")
+    parser.add_argument("--email-definition", default="report-ready", help="the SFMC send definition key")
     args = parser.parse_args(argv)
     out = asyncio.run(_main(args))
     sys.stdout.write(json.dumps(out) + "\n")
@@ -185,20 +222,42 @@ async def _main(args: argparse.Namespace) -> dict[str, Any]:
     lambda_settings = settings.model_copy(
         update={"endpoint_url": args.lambda_endpoint_url or settings.endpoint_url}
     )
-    async with Lambda(settings=lambda_settings) as lam, StepFunctions(settings=settings) as sfn:
+    sent: list[SendResult] = []
+    async with (
+        Lambda(settings=lambda_settings) as lam,
+        StepFunctions(settings=settings) as sfn,
+        Sfmc.from_settings(SfmcSettings()) if args.email_to else _no_sfmc() as sfmc,
+    ):
         if args.function:
             steps.append(invoke_processor(lam, args.function, answers))
         if args.task_token:
             steps.append(mark_task_done(sfn, args.task_token, answers))
+        share = None
+        if sfmc is not None:
+            to = args.email_to
+            share = email_link(sfmc, to=to, contact_key=to, definition_key=args.email_definition, sent=sent)
         report = await run(
-            settings, bucket=args.bucket, table=args.table, key=args.key, rows=args.rows, after_upload=steps
+            settings,
+            bucket=args.bucket,
+            table=args.table,
+            key=args.key,
+            rows=args.rows,
+            after_upload=steps,
+            share=share,
         )
     out: dict[str, Any] = asdict(report)
+    if sent:
+        out["email"] = {"message_key": sent[0].message_key, "status": sent[0].status.value}
     if answers:
         out["processed"] = answers[-1]
     if args.task_token:
         out["task_completed"] = True
     return out
+
+
+@contextlib.asynccontextmanager
+async def _no_sfmc() -> AsyncIterator[None]:
+    yield None
 
 
 if __name__ == "__main__":

@@ -12,10 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import httpx
 import pytest
 
 from verifiedfan.aws import AwsClients, AwsSettings, ConditionalCheckFailedError, DynamoDB
+from verifiedfan.partners import SendStatus, Sfmc
 from verifiedfan.stack import AwsConnection
+from verifiedfan.testing.sandbox import SfmcSandbox
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "aws_report.py"
 
@@ -33,35 +36,36 @@ def load_example() -> Any:
 def test_the_example_runs_as_a_script(
     vf_aws: AwsConnection, vf_s3_bucket: str, vf_dynamodb_table: str
 ) -> None:
-    env = {
-        **os.environ,
-        "VF_AWS_ENDPOINT_URL": vf_aws.endpoint_url,
-        "VF_AWS_REGION": vf_aws.region,
-        "VF_AWS_ACCESS_KEY_ID": vf_aws.access_key_id,
-        "VF_AWS_SECRET_ACCESS_KEY": vf_aws.secret_access_key,
-    }
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(EXAMPLE),
-            "--bucket",
-            vf_s3_bucket,
-            "--table",
-            vf_dynamodb_table,
-            "--rows",
-            "200000",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        env=env,
-    )
+    with SfmcSandbox() as sfmc:
+        env = {
+            **os.environ,
+            "VF_AWS_ENDPOINT_URL": vf_aws.endpoint_url,
+            "VF_AWS_REGION": vf_aws.region,
+            "VF_AWS_ACCESS_KEY_ID": vf_aws.access_key_id,
+            "VF_AWS_SECRET_ACCESS_KEY": vf_aws.secret_access_key,
+            "VF_SFMC_AUTH_BASE_URL": sfmc.url,
+            "VF_SFMC_CLIENT_ID": sfmc.client_id,
+            "VF_SFMC_CLIENT_SECRET": sfmc.client_secret,
+            "VF_SFMC_ACCOUNT_ID": sfmc.account_id,
+        }
+        args = ["--bucket", vf_s3_bucket, "--table", vf_dynamodb_table, "--rows", "200000"]
+        done = subprocess.run(
+            [sys.executable, str(EXAMPLE), *args, "--email-to", "fan@inbox.example"],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+            env=env,
+        )
+        outbox = sfmc.outbox()
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["parts"] >= 2  # over 5 MiB: a real multipart upload
     assert report["downloaded_sha256"] == report["sha256"]
     assert "X-Amz-Signature" not in done.stdout
+    assert report["email"]["status"] == "accepted"
+    assert [e["to"] for e in outbox] == ["fan@inbox.example"]
+    assert outbox[0]["attributes"]["downloadUrl"].startswith(report["url"] + "?")
     # what S3 holds, read with boto3 (the reference client)
     s3: Any = boto3.client(
         "s3",
@@ -109,3 +113,40 @@ async def test_metadata_and_hook_points(
         await example.run(
             vf_aws_settings, bucket=vf_s3_bucket, table=vf_dynamodb_table, key="r/small.csv", rows=10
         )
+
+
+async def test_step_4_emails_the_link_once_through_sfmc(
+    vf_aws_settings: AwsSettings, vf_s3_bucket: str, vf_dynamodb_table: str
+) -> None:
+    example = load_example()
+    with SfmcSandbox() as sandbox:
+        sent: list[Any] = []
+        async with Sfmc(
+            client_id=sandbox.client_id,
+            client_secret=sandbox.client_secret,
+            auth_base_url=sandbox.url,
+            account_id=sandbox.account_id,
+        ) as sfmc:
+            share = example.email_link(
+                sfmc, to="fan@inbox.example", contact_key="fan-1", definition_key="report-ready", sent=sent
+            )
+            report = await example.run(
+                vf_aws_settings, bucket=vf_s3_bucket, table=vf_dynamodb_table, key="r/mail.csv", rows=500,
+                share=share,
+            )  # fmt: skip
+            # The same report shared again (a retried workflow) is recognised, not emailed twice.
+            await share("https://unused.example/", report)
+        outbox = sandbox.outbox()
+        assert [r.status for r in sent] == [SendStatus.ACCEPTED, SendStatus.ALREADY_SENT]
+        assert sent[0].message_key == sent[1].message_key
+        assert len(outbox) == 1
+        assert sandbox.stats()["duplicates"] == 1
+    email = outbox[0]
+    assert (email["to"], email["definitionKey"]) == ("fan@inbox.example", "report-ready")
+    link = email["attributes"]["downloadUrl"]
+    assert "X-Amz-Signature=" in link  # the presigned URL, not the stored unsigned one
+    assert report.url == link.split("?", 1)[0]
+    async with httpx.AsyncClient() as http:
+        answer = await http.get(link)  # the user follows the link straight to S3
+    assert answer.status_code == 200
+    assert hashlib.sha256(answer.content).hexdigest() == report.sha256
