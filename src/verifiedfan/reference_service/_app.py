@@ -20,11 +20,14 @@ from verifiedfan.reference_service._settings import ServiceSettings
 from verifiedfan.web import JwtMiddleware, with_middlewares
 from verifiedfan.web.fastapi import install_error_handlers
 
-__all__ = ["NOT_LOGGED", "PUBLIC_PATHS", "create_app"]
+__all__ = ["NOT_LOGGED", "NO_NATIVE_TELEMETRY", "PUBLIC_PATHS", "create_app"]
 
 logger = logging.getLogger(__name__)
 
 NOT_LOGGED = ("/health", "/metrics")
+# FastAPI's own OpenTelemetry spans, metrics and logs (FastAPI >= 0.16x) would repeat what the
+# library's middlewares record: a second server span per request, beside TracingMiddleware's.
+NO_NATIVE_TELEMETRY: Any = {"tracing": False, "metrics": False, "logs": False}
 # Reached without a bearer token (and, for the link, with its token in the query string).
 PUBLIC_PATHS = (*NOT_LOGGED, "/verify-email")
 
@@ -55,7 +58,14 @@ def create_app(settings: ServiceSettings | None = None, *, shortener: Shortener 
             app.state.services = services
             yield
 
-    app = FastAPI(title=settings.name, lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title=settings.name,
+        lifespan=lifespan,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        telemetry=NO_NATIVE_TELEMETRY,
+    )
     app.include_router(auth_router)
     app.include_router(registration_router)
     app.include_router(fans_router)

@@ -17,10 +17,11 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from verifiedfan import normalizers
-from verifiedfan.errors import InvalidTokenError, ValidationError
+from verifiedfan.errors import InvalidTokenError
 from verifiedfan.music import read_callback
 from verifiedfan.reference_service._passwords import check_password
 from verifiedfan.reference_service._services import SPOTIFY_ACCOUNTS, USERS, Services
+from verifiedfan.web import bad_request
 from verifiedfan.web.fastapi import Claims, OptionalClaims, requires_actions
 
 __all__ = ["FAN_PERMISSIONS", "router", "services_of"]
@@ -124,7 +125,7 @@ async def spotify_callback(request: Request, services: ServicesDep) -> dict[str,
     spotify = services.need_spotify()
     state = request.query_params.get("state", "")
     if not _STATE.match(state):
-        raise ValidationError("the sign-in answer has no valid state")
+        raise bad_request("the sign-in answer has no valid state")
     key = f"oauth:{state}"
     pending = await services.redis.get(key, use_primary=True)
     if not isinstance(pending, dict) or await services.redis.delete(key) != 1:
