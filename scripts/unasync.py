@@ -52,6 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PAIRS: list[tuple[str, str]] = [
     ("src/verifiedfan/http/_async.py", "src/verifiedfan/http/_sync.py"),
     ("src/verifiedfan/redis/_async.py", "src/verifiedfan/redis/_sync.py"),
+    ("src/verifiedfan/redis/_tracking.py", "src/verifiedfan/redis/_tracking_sync.py"),
     ("src/verifiedfan/mongo/_async.py", "src/verifiedfan/mongo/_sync.py"),
     ("src/verifiedfan/aws/_async/clients.py", "src/verifiedfan/aws/_sync/clients.py"),
     ("src/verifiedfan/aws/_async/s3.py", "src/verifiedfan/aws/_sync/s3.py"),
@@ -104,6 +105,8 @@ SUBS: list[tuple[str, str]] = [
     ("AsyncInstrument", "SyncInstrument"),
     ("RedisInstrument", "SyncRedisInstrument"),
     ("(?<!\\.)Redis", "SyncRedis"),
+    ("Tracker", "SyncTracker"),
+    ("redis\\._tracking", "redis._tracking_sync"),
     ("Mongo(Collection|Cursor)?", r"SyncMongo\1"),
     ("AwsClients", "SyncAwsClients"),
     ("AwsService", "SyncAwsService"),

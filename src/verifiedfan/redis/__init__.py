@@ -32,6 +32,7 @@ from verifiedfan.redis._errors import (
     CacheTimeoutError,
     CacheValidationError,
 )
+from verifiedfan.redis._local import LocalCacheConfig, LocalCacheInfo
 from verifiedfan.redis._settings import RedisSettings
 from verifiedfan.redis._sync import SyncRedis
 
@@ -46,6 +47,8 @@ __all__ = [
     "CacheTimeoutError",
     "CacheValidationError",
     "EventName",
+    "LocalCacheConfig",
+    "LocalCacheInfo",
     "ReconnectPolicy",
     "Redis",
     "RedisEvent",

@@ -40,6 +40,8 @@ from verifiedfan.redis._errors import (
     CacheTimeoutError,
     CacheValidationError,
 )
+from verifiedfan.redis._local import LocalCache, LocalCacheConfig, LocalCacheInfo
+from verifiedfan.redis._tracking import Tracker
 
 if TYPE_CHECKING:
     import redis.asyncio as redis_api
@@ -86,6 +88,7 @@ class Redis:
         primary_client: redis_api.Redis | None = None,
         replica_client: redis_api.Redis | None = None,
         instrument: RedisInstrument | None = None,
+        local_cache: LocalCacheConfig | None = None,
     ) -> None:
         if url is None and primary_client is None:
             raise ConfigurationError("Redis needs url= (or primary_client=)")
@@ -119,6 +122,18 @@ class Redis:
             self._replica = self._build(read_only_url, "replica", options)
         if self._replica is not None:
             self._endpoints["replica"] = redact_url(read_only_url or "<injected client>")
+        self._local: LocalCache | None = None
+        self._tracker: Tracker | None = None
+        if local_cache is not None:
+            self._local = LocalCache(local_cache, clock)
+            self._tracker = Tracker(
+                self._primary,
+                self._local,
+                namespace=namespace,
+                retry=self._retry,
+                pause=sleep,
+                rand=self._rand,
+            )
 
     @classmethod
     def from_settings(cls, settings: RedisSettings, **overrides: Any) -> Redis:
@@ -230,8 +245,33 @@ class Redis:
 
     async def _get(self, key: str, *, use_primary: bool = False) -> Any:
         full = self._key(key)
+        if self._local is not None:
+            return decode(await self._get_tracked(full, self._local), full)
         raw = await self._read(use_primary, lambda c: c.get(full))
         return decode(raw, full)
+
+    async def _get_tracked(self, full: str, local: LocalCache) -> bytes | str | None:
+        """The raw value through the local cache; a miss reads the primary (a lagging replica could
+        answer a value older than an invalidation already applied) and keeps the answer only if no
+        invalidation of the key arrived meanwhile."""
+        raw = local.lookup(full)
+        if raw is not None:
+            return raw
+        if self._tracker is not None:
+            self._tracker.start()
+        token = local.ticket(full)
+        raw = await self._run("primary", lambda c: c.get(full))
+        local.store(full, token, raw)
+        return raw
+
+    def _forget(self, *full: str) -> None:
+        """This client wrote ``full``: drop the local copies now, not when the server's message comes."""
+        if self._local is not None:
+            self._local.invalidate(full)
+
+    def local_cache_info(self) -> LocalCacheInfo | None:
+        """Size and counters of the local cache (``None`` when ``local_cache`` is not configured)."""
+        return None if self._local is None else self._local.info()
 
     async def mget(self, keys: Sequence[str], *, use_primary: bool = False) -> list[Any]:
         """The values of ``keys`` in order (``None`` for each missing one)."""
@@ -261,9 +301,12 @@ class Redis:
         full = self._key(key)
         expiry = ttl_args(ttl)
         payload = encode(value)
-        written = await self._run(
-            "primary", lambda c: c.set(full, payload, ex=expiry[0], px=expiry[1], nx=new_only)
-        )
+        try:
+            written = await self._run(
+                "primary", lambda c: c.set(full, payload, ex=expiry[0], px=expiry[1], nx=new_only)
+            )
+        finally:
+            self._forget(full)
         return bool(written)
 
     async def delete(self, *keys: str) -> int:
@@ -277,7 +320,10 @@ class Redis:
         full = [self._namespace + k for k in validate_keys(keys)]
         if not full:
             raise CacheValidationError("delete() needs at least one key")
-        return int(await self._run("primary", lambda c: c.delete(*full)))
+        try:
+            return int(await self._run("primary", lambda c: c.delete(*full)))
+        finally:
+            self._forget(*full)
 
     async def get_or_set(
         self,
@@ -311,7 +357,10 @@ class Redis:
     ) -> T:
         full = self._key(key)
         expiry = ttl_args(ttl)
-        raw = await self._read(use_primary, lambda c: c.get(full))
+        if self._local is not None:
+            raw = await self._get_tracked(full, self._local)
+        else:
+            raw = await self._read(use_primary, lambda c: c.get(full))
         if raw is not None:  # the hit path: one GET, no flight
             cached: T = decode(raw, full)
             return cached
@@ -332,6 +381,7 @@ class Redis:
         payload = encode(value)
         try:
             await self._run("primary", lambda c: c.set(full, payload, ex=expiry[0], px=expiry[1]))
+            self._forget(full)
         except CacheError as exc:
             logger.warning("redis: could not cache the loaded value of %r: %s", full, exc)
         loaded: T = json.loads(payload)
@@ -346,6 +396,8 @@ class Redis:
         if self._closed:
             return
         self._closed = True
+        if self._tracker is not None:
+            await self._tracker.aclose()
         for client in self._owned:
             await client.aclose()
         for role in tuple(self._endpoints):
