@@ -1,6 +1,6 @@
 """The reference service served for real: ``vf serve`` in a child process on a free 127.0.0.1 port,
-against the stack (FerretDB, Redis, Kafka, OTLP) and the Spotify and SFMC sandboxes. One service per
-test module; stopped by its pid."""
+against the stack (FerretDB, Redis, Kafka, OTLP) and the Spotify, SFMC and Bitly sandboxes. One
+service for the session (starting it costs seconds); stopped by its pid."""
 
 from __future__ import annotations
 
@@ -104,7 +104,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log_path: Path, timeo
     raise AssertionError(f"vf serve did not become healthy:\n{log_path.read_text()[-4000:]}")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def served(
     tmp_path_factory: pytest.TempPathFactory,
     vf_mongo: MongoConnection,
