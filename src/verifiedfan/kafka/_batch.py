@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import threading
+import itertools
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -22,9 +22,16 @@ _MESSAGE_KEYS = frozenset({"key", "value", "headers"})
 
 
 class Batch:
-    """Delivery state of one batch, completed from librdkafka's callback thread."""
+    """Delivery state of one batch, completed from librdkafka's callback thread.
 
-    __slots__ = ("failures", "future", "lock", "loop", "on_finished", "remaining", "results")
+    A delivery report costs as little as it can on that thread: the report's message is kept as it
+    is (its partition, offset and timestamp are read later, on the event loop), and the reports are
+    counted with an ``itertools.count``, whose ``next`` is one atomic step under the GIL: reports
+    served by two threads, or :meth:`fail` called on the loop meanwhile, still count once each, and
+    the batch finishes exactly once, after its last report.
+    """
+
+    __slots__ = ("_count", "_last", "failures", "future", "loop", "on_finished", "reports")
 
     def __init__(
         self, loop: asyncio.AbstractEventLoop, size: int, on_finished: Callable[[], None] | None = None
@@ -32,35 +39,43 @@ class Batch:
         self.loop = loop
         self.on_finished = on_finished
         self.future: asyncio.Future[None] = loop.create_future()
-        self.results: list[tuple[int, int, int | None] | None] = [None] * size
+        self.reports: list[Any] = [None] * size  # the delivered message, once reported without error
         self.failures: list[DeliveryFailure] = []
-        self.remaining = size
-        self.lock = threading.Lock()
+        self._count = itertools.count(1)
+        self._last = size
 
-    def callback(self, index: int) -> Callable[[Any, Any], None]:
-        def on_delivery(err: Any, msg: Any) -> None:
-            if err is None:
-                ts_type, ts = msg.timestamp()
-                self.results[index] = (msg.partition(), msg.offset(), ts if ts_type else None)
-                self._done(None)
-            else:
-                self._done(DeliveryFailure(index, error_code(err), str(err.str())))
+    def callbacks(self) -> Callable[[int], Callable[[Any, Any], None]]:
+        """A factory of delivery callbacks, one per message index (the batch's state bound once)."""
+        reports, failures, count, last, finish = (
+            self.reports,
+            self.failures,
+            self._count,
+            self._last,
+            self._finish,
+        )
 
-        return on_delivery
+        def for_index(index: int) -> Callable[[Any, Any], None]:
+            def on_delivery(err: Any, msg: Any) -> None:
+                if err is None:
+                    reports[index] = msg
+                else:
+                    failures.append(DeliveryFailure(index, error_code(err), str(err.str())))
+                if next(count) == last:
+                    finish()
+
+            return on_delivery
+
+        return for_index
 
     def fail(self, index: int, code: str, reason: str) -> None:
-        self._done(DeliveryFailure(index, code, reason))
+        self.failures.append(DeliveryFailure(index, code, reason))
+        if next(self._count) == self._last:
+            self._finish()
 
-    def _done(self, failure: DeliveryFailure | None) -> None:
-        with self.lock:
-            if failure is not None:
-                self.failures.append(failure)
-            self.remaining -= 1
-            finished = self.remaining == 0
-        if finished:
-            if self.on_finished is not None:
-                self.on_finished()
-            self.loop.call_soon_threadsafe(_resolve, self.future)
+    def _finish(self) -> None:
+        if self.on_finished is not None:
+            self.on_finished()
+        self.loop.call_soon_threadsafe(_resolve, self.future)
 
 
 def _resolve(future: asyncio.Future[None]) -> None:

@@ -371,7 +371,7 @@ class Kafka(Session):
         headers: list[list[tuple[str, bytes]] | None],
         schema_id: int | None,
     ) -> list[RecordMetadata]:
-        produce, topic = producer.produce, self.topic
+        produce, topic, callback = producer.produce, self.topic, state.callbacks()
         index = 0
         while index < len(payloads):
             try:
@@ -379,7 +379,7 @@ class Kafka(Session):
                     topic,
                     payloads[index],
                     keys[index],
-                    on_delivery=state.callback(index),
+                    on_delivery=callback(index),
                     headers=headers[index],
                 )
             except BufferError:  # local queue full: let the poll thread drain it
@@ -392,15 +392,13 @@ class Kafka(Session):
                     state.fail(rest, err.code or "UNKNOWN", str(err))
                 break
             index += 1
-        self._wanted.set()
-        producer.flush(0)  # wake the broker threads now (linger.ms does not apply to a flush)
+        self._wanted.set()  # the poll thread flushes: librdkafka sends at once, without linger.ms
         try:
             async with asyncio.timeout(self.delivery_timeout + 30.0):  # librdkafka reports before
                 await state.future
         except TimeoutError:
-            with state.lock:
-                done = {f.index for f in state.failures}
-                missing = [i for i, r in enumerate(state.results) if r is None and i not in done]
+            done = {f.index for f in list(state.failures)}
+            missing = [i for i, r in enumerate(list(state.reports)) if r is None and i not in done]
             failures = [*state.failures, *(DeliveryFailure(i, "_TIMED_OUT", "no report") for i in missing)]
             raise delivery_error(topic, failures, self._metadata(state, schema_id)) from None
         if state.failures:
@@ -410,6 +408,13 @@ class Kafka(Session):
 
     def _metadata(self, state: Batch, schema_id: int | None) -> list[RecordMetadata | None]:
         topic = self.topic
-        return [
-            None if r is None else RecordMetadata(topic, r[0], r[1], r[2], schema_id) for r in state.results
-        ]
+        out: list[RecordMetadata | None] = []
+        for msg in list(state.reports):  # read here, not on the delivery thread (see Batch)
+            if msg is None:
+                out.append(None)
+            else:
+                ts_type, ts = msg.timestamp()
+                out.append(
+                    RecordMetadata(topic, msg.partition(), msg.offset(), ts if ts_type else None, schema_id)
+                )
+        return out
