@@ -28,16 +28,23 @@ class LocalCacheConfig:
 
     ``max_keys``: entries kept (least recently used evicted first). ``ttl``: seconds an entry may be
     served without asking Redis, a safety net only (invalidations normally remove it far sooner).
+    ``health_check``: after that many seconds without a message the invalidation connection sends a
+    ``PING``; no answer within as long again counts as a lost connection (the cache is emptied), so a
+    silently dead link cannot keep serving values it no longer hears about.
     """
 
     max_keys: int = 10_000
     ttl: float = 60.0
+    health_check: float = 5.0
 
     def __post_init__(self) -> None:
         if isinstance(self.max_keys, bool) or not isinstance(self.max_keys, int) or self.max_keys < 1:
             raise CacheValidationError(f"local_cache max_keys must be a positive int, got {self.max_keys!r}")
         if isinstance(self.ttl, bool) or not isinstance(self.ttl, int | float) or not self.ttl > 0:
             raise CacheValidationError(f"local_cache ttl must be a positive number, got {self.ttl!r}")
+        check = self.health_check
+        if isinstance(check, bool) or not isinstance(check, int | float) or not check > 0:
+            raise CacheValidationError(f"local_cache health_check must be a positive number, got {check!r}")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 
 # unasync: sync-only
 # import threading
@@ -141,10 +142,7 @@ class Tracker:
                 pubsub = await self._subscribe()
                 self._cache.set_tracking(True)
                 attempt = 0
-                while not self._closed:
-                    message = await pubsub.get_message(timeout=POLL)
-                    if message is not None and message["type"] == "message":
-                        self._apply(message["data"])
+                await self._follow(pubsub)
             except (self._rx.RedisError, OSError) as exc:
                 self._cache.set_tracking(False)
                 attempt += 1
@@ -160,6 +158,26 @@ class Tracker:
                     with contextlib.suppress(Exception):
                         await pubsub.aclose()
         self._cache.set_tracking(False)
+
+    async def _follow(self, pubsub: Any) -> None:
+        """Apply invalidations until closed; a ``PING`` after ``health_check`` s of silence must be
+        answered within as long again, or the link counts as lost."""
+        check = self._cache.config.health_check
+        heard = time.monotonic()
+        pinged: float | None = None
+        while not self._closed:
+            message = await pubsub.get_message(timeout=min(POLL, check))
+            now = time.monotonic()
+            if message is None:
+                if pinged is None and now - heard >= check:
+                    await pubsub.ping()
+                    pinged = now
+                elif pinged is not None and now - pinged >= check:
+                    raise self._rx.ConnectionError(f"no answer to PING within {check}s")
+                continue
+            heard, pinged = now, None
+            if message["type"] == "message":
+                self._apply(message["data"])
 
     def _apply(self, data: object) -> None:
         if data is None:  # FLUSHDB / FLUSHALL

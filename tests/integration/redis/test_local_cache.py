@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 import statistics
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -16,6 +18,7 @@ import pytest
 import redis
 import redis.asyncio as aioredis
 
+from tests.integration.redis._servers import RedisPair
 from verifiedfan.redis import LocalCacheConfig, LocalCacheInfo, Redis, SyncRedis
 
 pytestmark = [pytest.mark.integration, pytest.mark.redis]
@@ -180,3 +183,33 @@ def test_the_sync_twin_sees_another_clients_write(redis_urls: tuple[str, str], n
                 break
             time.sleep(0.005)
         assert cache.get("s") == 2
+
+
+async def test_a_silent_link_counts_as_lost_and_empties_the_local_cache(own_pair: RedisPair) -> None:
+    """The server stops answering (SIGSTOP) without closing the socket: the unanswered health PING
+    empties the cache instead of serving values whose invalidations can no longer arrive."""
+    primary = own_pair.primary
+    assert primary.proc is not None
+    client = Redis(url=primary.url, local_cache=LocalCacheConfig(health_check=0.2))
+    try:
+        await client.set("k", "v", ttl=60)
+        async with asyncio.timeout(CALL_TIMEOUT):
+            await until(lambda: asyncio.ensure_future(_cached(client, "k")))
+        clears = info(client).clears
+        os.kill(primary.proc.pid, signal.SIGSTOP)
+        try:
+            async with asyncio.timeout(CALL_TIMEOUT):
+                await until(lambda: info(client).clears > clears)
+            assert (info(client).size, info(client).tracking) == (0, False)
+        finally:
+            os.kill(primary.proc.pid, signal.SIGCONT)
+        async with asyncio.timeout(CALL_TIMEOUT):
+            await until(lambda: info(client).tracking)
+    finally:
+        await client.aclose()
+
+
+async def _cached(client: Redis, key: str) -> bool:
+    """Read ``key`` until the local cache holds it (fills start once tracking is up)."""
+    await client.get(key)
+    return info(client).size == 1

@@ -76,6 +76,7 @@ def test_a_flush_clears_everything() -> None:
         ({"max_keys": True}, "max_keys"),
         ({"ttl": 0}, "ttl"),
         ({"ttl": "1"}, "ttl"),
+        ({"health_check": 0}, "health_check"),
     ],
 )
 def test_bad_config_is_a_typed_error(kwargs: dict[str, object], match: str) -> None:
