@@ -11,7 +11,7 @@ Routes: ``POST /login`` and ``GET /me`` (use case 7), ``GET /auth/spotify/login`
     app = create_app()  # settings from VF_SERVICE_*, VF_MONGO_*, VF_REDIS_*, VF_KAFKA_*...
 """
 
-from verifiedfan.reference_service._app import NOT_LOGGED, PUBLIC_PATHS, create_app
+from verifiedfan.reference_service._app import NO_NATIVE_TELEMETRY, NOT_LOGGED, PUBLIC_PATHS, create_app
 from verifiedfan.reference_service._auth import FAN_PERMISSIONS
 from verifiedfan.reference_service._fans import VERIFY_ANY_FAN
 from verifiedfan.reference_service._links import (
@@ -36,6 +36,7 @@ __all__ = [
     "APP_FACTORY",
     "FAN_PERMISSIONS",
     "NOT_LOGGED",
+    "NO_NATIVE_TELEMETRY",
     "PUBLIC_PATHS",
     "VERIFY_ANY_FAN",
     "AlreadyRegisteredError",

@@ -59,21 +59,26 @@ def _state(request: Request) -> Mapping[str, Any]:
     return state if isinstance(state, Mapping) else {}
 
 
-def optional_claims(request: Request) -> dict[str, Any] | None:
+# The dependencies are ``async def`` although they never await: FastAPI runs a plain ``def``
+# dependency in its thread pool, a thread hop per dependency per request (measured on the reference
+# service's GET /me: most of what the stack cost, see benchmarks/bench_service.py).
+
+
+async def optional_claims(request: Request) -> dict[str, Any] | None:
     """The verified claims of the request (set by ``JwtMiddleware``), or ``None``."""
     claims = _state(request).get(CLAIMS_KEY)
     return dict(claims) if isinstance(claims, Mapping) else None
 
 
-def current_claims(request: Request) -> dict[str, Any]:
+async def current_claims(request: Request) -> dict[str, Any]:
     """The verified claims of the request; 401 when the request carried no valid token."""
-    claims = optional_claims(request)
+    claims = await optional_claims(request)
     if claims is None:
         raise InvalidTokenError("missing bearer token")
     return claims
 
 
-def current_worker(request: Request) -> Any:
+async def current_worker(request: Request) -> Any:
     """The :class:`~verifiedfan.jwt.WorkerIdentity` of a worker-token request; 401 for anyone else."""
     worker = _state(request).get(WORKER_KEY)
     if worker is None:
@@ -97,7 +102,7 @@ def requires_actions(*actions: str, claim: str = PERMISSIONS_CLAIM) -> Any:
 
         raise ConfigurationError("requires_actions needs at least one action")
 
-    def dependency(claims: Claims) -> dict[str, Any]:
+    async def dependency(claims: Claims) -> dict[str, Any]:
         require_permissions(claims, actions, claim=claim)
         return claims
 
