@@ -58,7 +58,9 @@ def test_the_stack_marker_is_read() -> None:
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=str)
-def test_docs_example(example: CodeExample, eval_example: EvalExample, request: pytest.FixtureRequest) -> None:
+def test_docs_example(
+    example: CodeExample, eval_example: EvalExample, request: pytest.FixtureRequest
+) -> None:
     # Pages print what they show, and their secrets are example values.
     eval_example.set_config(line_length=110, target_version="py310", ruff_ignore=["T201", "S105", "S106"])
     eval_example.lint_ruff(example)
@@ -81,4 +83,5 @@ def test_docs_example(example: CodeExample, eval_example: EvalExample, request: 
             while tb is not None:
                 where.append(f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}")
                 tb = tb.tb_next
-            pytest.fail(f"{example} raised {type(error).__name__}: {error}\n  " + "\n  ".join(where), pytrace=False)
+            report = f"{example} raised {type(error).__name__}: {error}\n  " + "\n  ".join(where)
+            pytest.fail(report, pytrace=False)
