@@ -93,6 +93,7 @@ PAIRS: list[tuple[str, str]] = [
     ("src/verifiedfan/partners/_async/facebook.py", "src/verifiedfan/partners/_sync/facebook.py"),
     ("src/verifiedfan/music/_spotify.py", "src/verifiedfan/music/_spotify_sync.py"),
     ("src/verifiedfan/music/_apple.py", "src/verifiedfan/music/_apple_sync.py"),
+    ("src/verifiedfan/testing/_contract/_async.py", "src/verifiedfan/testing/_contract/_sync.py"),
     # tests: the blocking client passes the same suite
     ("tests/unit/http/_async/test_client.py", "tests/unit/http/_sync/test_client.py"),
     ("tests/unit/http/_async/test_retries.py", "tests/unit/http/_sync/test_retries.py"),
@@ -118,6 +119,7 @@ SUBS: list[tuple[str, str]] = [
     ('(SQS|SNS|Kinesis|Firehose)(?=[(:\\[\\],"]|\\s*$)', r"Sync\1"),
     # the API-client base and the clients built on it
     ("ApiClient", "SyncApiClient"),
+    ("ApiContract", "SyncApiContract"),
     ("Spotify", "SyncSpotify"),
     ("SpotifyReads", "SyncSpotifyReads"),
     ("music\\._spotify_reads", "music._spotify_reads_sync"),
