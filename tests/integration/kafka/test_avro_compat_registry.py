@@ -25,6 +25,7 @@ REGISTRY_DEVIATIONS = {
     # Java's SchemaCompatibility, which the registry runs, ignores both (AVRO-2078), so a rescaled
     # decimal is accepted there although the reader would misread every value by a power of ten.
     "logical-decimal-rescaled": "decimal precision and scale ignored (AVRO-2078)",
+    "logical-decimal-precision-changed": "decimal precision ignored (AVRO-2078)",
 }
 
 

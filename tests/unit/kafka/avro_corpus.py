@@ -52,6 +52,11 @@ def DEC(precision: int, scale: int) -> dict[str, Any]:
     return {"type": "bytes", "logicalType": "decimal", "precision": precision, "scale": scale}
 
 
+def DEC0(precision: int) -> dict[str, Any]:
+    """A decimal without ``scale`` (the specification's default: 0)."""
+    return {"type": "bytes", "logicalType": "decimal", "precision": precision}
+
+
 BASE = [f("id", "string"), f("n", "int")]
 ADDRESS = rec("Address", [f("city", "string")])
 LIST = rec("Node", [f("v", "int"), f("next", ["null", "Node"], default=None)], namespace="vf")
@@ -297,4 +302,18 @@ PAIRS: list[Pair] = [
     Pair("logical-decimal-rescaled", one(DEC(4, 2)), one(DEC(6, 3)), False),
     Pair("logical-decimal-unchanged", one(DEC(4, 2)), one(DEC(4, 2)), True),
     Pair("logical-uuid-to-string", one(ts("uuid", "string")), one("string"), True),
+    # the spec's "Decimal" section: scale is optional, default 0; a plain bytes side is no decimal
+    Pair("logical-decimal-scale-omitted-by-reader", one(DEC(4, 0)), one(DEC0(4)), True),
+    Pair("logical-decimal-scale-omitted-by-writer", one(DEC0(4)), one(DEC(4, 0)), True),
+    Pair("logical-bytes-to-decimal", one("bytes"), one(DEC(4, 2)), True),
+    Pair("logical-decimal-to-bytes", one(DEC(4, 2)), one("bytes"), True),
+    Pair("logical-decimal-precision-changed", one(DEC(4, 2)), one(DEC(6, 2)), False),
+    # one writer record read by two reader records (both aliasing it): each pair is resolved on its
+    # own, the second reader's incompatible field is not hidden by the first one's success
+    Pair(
+        "two-reader-records-alias-one-writer-record",
+        one(rec("W", [f("a", "int")]), f("y", "W")),
+        one(rec("A", [f("a", "int")], aliases=["W"]), f("y", rec("B", [f("a", "string")], aliases=["W"]))),
+        False,
+    ),
 ]
