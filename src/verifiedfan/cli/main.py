@@ -63,9 +63,19 @@ def _root(
 def _register(argv: list[str]) -> None:
     wanted = next((a for a in argv if not a.startswith("-")), None)
     for name, (module, help_text) in SUBCOMMANDS.items():
-        if wanted is None or wanted == name:
-            sub = importlib.import_module(module).app
-            app.add_typer(sub, name=name, help=help_text)
+        if wanted == name:  # the command asked for: a missing extra fails here with its pip line
+            app.add_typer(importlib.import_module(module).app, name=name, help=help_text)
+        elif wanted is None:  # `vf --help`: every command listed, even those whose extra is missing
+            try:
+                sub = importlib.import_module(module).app
+            except DependencyMissingError as exc:
+                missing = f'{help_text} [needs: pip install "verifiedfan[{exc.extra}]"]'
+                app.add_typer(typer.Typer(help=missing), name=name, help=missing)
+            except ImportError as exc:  # a package of an extra imported at module level (fastapi...)
+                missing = f"{help_text} [needs the {exc.name or 'missing'} package: see the extras]"
+                app.add_typer(typer.Typer(help=missing), name=name, help=missing)
+            else:
+                app.add_typer(sub, name=name, help=help_text)
         else:
             app.add_typer(typer.Typer(help=help_text), name=name, help=help_text)
 

@@ -24,6 +24,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from verifiedfan.testing.sandbox import BitlySandbox, SfmcSandbox, SpotifySandbox
 
+# The session-wide Spotify sandbox, as tests/unit/music/conftest.py takes it (pytest 9 refuses
+# `pytest_plugins` in a conftest below the rootdir).
+from verifiedfan.testing.sandbox.fixtures import spotify_sandbox_server  # noqa: F401
+
 if TYPE_CHECKING:
     from verifiedfan.stack import (
         KafkaConnection,
@@ -33,7 +37,6 @@ if TYPE_CHECKING:
         SchemaRegistryConnection,
     )
 
-pytest_plugins = ["verifiedfan.testing.sandbox.fixtures"]
 
 LINK_SECRET = "a-link-secret-for-the-tests-only-0123456789abcdef"
 CONFIRMATION_EMAIL = "registration-confirmation"
@@ -112,7 +115,7 @@ def served(
     vf_kafka: KafkaConnection,
     vf_otlp: OtlpConnection,
     vf_schema_registry: SchemaRegistryConnection,
-    spotify_sandbox_server: SpotifySandbox,
+    spotify_sandbox_server: SpotifySandbox,  # noqa: F811 (the fixture imported above)
 ) -> Iterator[Served]:
     suffix = uuid.uuid4().hex[:10]
     port = _free_port()
