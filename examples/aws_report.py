@@ -226,7 +226,7 @@ async def _main(args: argparse.Namespace) -> dict[str, Any]:
     async with (
         Lambda(settings=lambda_settings) as lam,
         StepFunctions(settings=settings) as sfn,
-        Sfmc.from_settings(SfmcSettings()) if args.email_to else _no_sfmc() as sfmc,
+        Sfmc.from_settings(SfmcSettings()) if args.email_to else contextlib.nullcontext() as sfmc,
     ):
         if args.function:
             steps.append(invoke_processor(lam, args.function, answers))
@@ -253,11 +253,6 @@ async def _main(args: argparse.Namespace) -> dict[str, Any]:
     if args.task_token:
         out["task_completed"] = True
     return out
-
-
-@contextlib.asynccontextmanager
-async def _no_sfmc() -> AsyncIterator[None]:
-    yield None
 
 
 if __name__ == "__main__":
