@@ -5,9 +5,11 @@ fixed) match only when their unqualified names are equal or the reader lists the
 among its aliases (the writer's own aliases do not count, as in Java's ``SchemaCompatibility``, which
 the registries run); promotions; defaults for missing fields; reader field aliases; enum symbols
 (a reader's enum default covers unknown symbols); unions; fixed sizes; and decimals, which match only
-with the same precision and scale. Other logical types resolve as their underlying types.
+with the same precision and scale. Other logical types resolve as their underlying types. An ``error``
+is a record (Java parses it as one).
 
-Checked pair by pair against the real registry of ``vf stack`` (``tests/unit/kafka/avro_corpus.py``);
+Checked pair by pair, and level by level on version histories, against the real registry of
+``vf stack`` (``tests/unit/kafka/avro_corpus.py``);
 the registry agrees everywhere but on decimals, whose precision and scale it ignores (AVRO-2078) where
 the specification and this module refuse the change. Used by the in-memory fake registry and by
 ``vf schema check --offline``.
@@ -34,19 +36,26 @@ _LEVELS = {"BACKWARD", "FORWARD", "FULL", "NONE"}
 
 
 def _named(parsed: Any) -> dict[str, Any]:
-    return dict(parsed.get("__named_schemas", {})) if isinstance(parsed, dict) else {}
+    """The named types of a schema parsed by fastavro, by full name. fastavro keeps them on each
+    record, enum or fixed at the top; a top-level union has them on its named branches."""
+    named: dict[str, Any] = {}
+    for branch in parsed if isinstance(parsed, list) else [parsed]:
+        if isinstance(branch, dict):
+            named.update(branch.get("__named_schemas", {}))
+    return named
 
 
 def _kind(schema: Any) -> str:
+    """``union``, a primitive or complex type name, or a reference to a named type. fastavro refuses
+    a ``"type"`` that is not a string (as Java's parser does), so a dict's ``"type"`` is the kind. An
+    ``error`` is a record (Java parses it as ``RECORD``; the registry resolves the two)."""
     if isinstance(schema, list):
         return "union"
-    if isinstance(schema, dict):
-        inner = schema["type"]
-        return inner if isinstance(inner, str) else _kind(inner)
-    return str(schema)
+    kind = str(schema["type"]) if isinstance(schema, dict) else str(schema)
+    return "record" if kind == "error" else kind
 
 
-_NAMED = {"record", "error", "enum", "fixed"}
+_NAMED = {"record", "enum", "fixed"}
 
 
 def _names_match(r: dict[str, Any], w: dict[str, Any]) -> bool:
@@ -89,7 +98,7 @@ class _Resolver:
             return False
         if not _decimals_match(r, w):
             return False
-        if kr in {"record", "error"}:
+        if kr == "record":
             return self._records(r, w)
         if kr == "enum":
             return "default" in r or set(w["symbols"]) <= set(r["symbols"])

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from verifiedfan.kafka import Compatibility
+
 Schema = Any
 
 
@@ -33,6 +35,11 @@ def f(name: str, type_: Schema, **extra: Any) -> dict[str, Any]:
 
 def enum(name: str, symbols: list[str], **extra: Any) -> dict[str, Any]:
     return {"type": "enum", "name": name, "symbols": symbols, **extra}
+
+
+def error(name: str, fields: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    """An Avro ``error``: a record declared with ``"type": "error"`` (the spec's protocol section)."""
+    return {"type": "error", "name": name, "fields": fields, **extra}
 
 
 def fixed(name: str, size: int, **extra: Any) -> dict[str, Any]:
@@ -316,4 +323,114 @@ PAIRS: list[Pair] = [
         one(rec("A", [f("a", "int")], aliases=["W"]), f("y", rec("B", [f("a", "string")], aliases=["W"]))),
         False,
     ),
+    # one reader record aliasing two writer records: each writer record is resolved on its own
+    Pair(
+        "one-reader-record-aliases-two-writer-records",
+        one(rec("W1", [f("a", "int")]), f("y", rec("W2", [f("a", "string")]))),
+        one(rec("R", [f("a", "int")], aliases=["W1", "W2"]), f("y", "R")),
+        False,
+    ),
+    Pair(
+        "one-reader-record-aliases-two-writer-records-promoted",
+        one(rec("W1", [f("a", "int")]), f("y", rec("W2", [f("a", "int")]))),
+        one(rec("R", [f("a", "long")], aliases=["W1", "W2"]), f("y", "R")),
+        True,
+    ),
+    # a reference by name resolves to its definition, even where the defining field is not compared
+    # (the reader's defining field is new, with a default): the reference's enum lost a symbol
+    Pair(
+        "named-reference-narrowed-behind-a-new-field",
+        one(enum("E", ["A", "B"]), f("y", "E")),
+        rec("Event", [f("z", enum("E", ["A"]), default="A"), f("y", "E")], namespace="vf"),
+        False,
+    ),
+    # the same at the top of a union (fastavro keeps the named types on the union's record branch)
+    Pair(
+        "top-level-union-named-reference-narrowed",
+        ["null", one(enum("E", ["A", "B"]), f("y", "E"))],
+        ["null", rec("Event", [f("z", enum("E", ["A"]), default="A"), f("y", "E")], namespace="vf")],
+        False,
+    ),
+    Pair(
+        "top-level-union-named-reference-widened",
+        ["null", one(enum("E", ["A", "B"]), f("y", "E"))],
+        [
+            "null",
+            rec("Event", [f("z", enum("E", ["A", "B", "C"]), default="A"), f("y", "E")], namespace="vf"),
+        ],
+        True,
+    ),
+    # errors are records: the record rules apply to them, and an error reads a record of its name
+    Pair(
+        "error-field-added-without-default",
+        one(error("Fault", [f("a", "int")])),
+        one(error("Fault", [f("a", "int"), f("b", "string")])),
+        False,
+    ),
+    Pair(
+        "error-field-added-with-default",
+        one(error("Fault", [f("a", "int")])),
+        one(error("Fault", [f("a", "int"), f("b", "string", default="")])),
+        True,
+    ),
+    Pair(
+        "error-renamed", one(error("Fault", [f("a", "int")])), one(error("Failure", [f("a", "int")])), False
+    ),
+    Pair("error-to-record", one(error("Fault", [f("a", "int")])), one(rec("Fault", [f("a", "int")])), True),
+    Pair(
+        "top-level-error-field-added-without-default",
+        error("Fault", [f("a", "int")]),
+        error("Fault", [f("a", "int"), f("b", "int")]),
+        False,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class History:
+    """Versions registered under a subject (oldest first), a new schema and a compatibility level."""
+
+    id: str
+    versions: list[Schema]
+    new: Schema
+    level: Compatibility
+    spec: bool  # may ``new`` be registered? BACKWARD: it reads the versions' data; FORWARD: they read its
+
+
+def v(*fields: dict[str, Any]) -> dict[str, Any]:
+    return rec("V", list(fields), namespace="vf")
+
+
+A, B, B0, C, D0 = (
+    f("a", "string"),
+    f("b", "int"),
+    f("b", "int", default=0),
+    f("c", "int"),
+    f("d", "int", default=0),
+)
+LEVELS: tuple[Compatibility, ...] = (
+    "BACKWARD",
+    "BACKWARD_TRANSITIVE",
+    "FORWARD",
+    "FORWARD_TRANSITIVE",
+    "FULL",
+    "FULL_TRANSITIVE",
+    "NONE",
+)
+# The answer per level, in the order of LEVELS. Each history has a new schema unlike every version
+# (the registry answers an identical schema with its existing id, without a check).
+_HISTORIES: list[tuple[str, list[Schema], Schema, str]] = [
+    # the new schema needs a field the old data lacks: it cannot read (BACKWARD), the old one can
+    ("field-added-without-default", [v(A)], v(A, B), "FFTTFFT"),
+    # the new schema drops a field the old one needs: the old schema cannot read new data (FORWARD)
+    ("required-field-dropped", [v(A, B0)], v(B0), "TTFFFFT"),
+    # needs b, which only the latest version has: fine against the latest, not against the first
+    ("field-made-required-only-the-latest-has-it", [v(A), v(A, B0)], v(A, B), "TFTTTFT"),
+    # the first version needs c, which the latest dropped and the new one lacks too
+    ("first-version-needs-a-dropped-field", [v(A, C), v(A)], v(A, D0), "TTTFTFT"),
+]
+HISTORIES: list[History] = [
+    History(f"{hid}-{level.lower()}", versions, new, level, answers[i] == "T")
+    for hid, versions, new, answers in _HISTORIES
+    for i, level in enumerate(LEVELS)
 ]

@@ -7,7 +7,7 @@ import pytest
 from verifiedfan.errors import ConfigurationError
 from verifiedfan.kafka import can_read, is_compatible
 
-from .avro_corpus import PAIRS, Pair
+from .avro_corpus import HISTORIES, LEVELS, PAIRS, History, Pair
 from .conftest import V1, V2, V3_INCOMPATIBLE
 
 
@@ -69,6 +69,30 @@ def test_unknown_level_is_a_configuration_error() -> None:
 def test_the_specification_answer_for_every_pair_of_the_corpus(pair: Pair) -> None:
     assert is_compatible(pair.new, [pair.old], "BACKWARD") is pair.spec
     assert can_read(pair.new, pair.old) is pair.spec
+
+
+@pytest.mark.parametrize("history", HISTORIES, ids=lambda h: h.id)
+def test_the_specification_answer_for_every_history_and_level(history: History) -> None:
+    assert is_compatible(history.new, history.versions, history.level) is history.spec
+    # the level is read case-insensitively, like the registry's REST API does not (it wants upper case)
+    assert is_compatible(history.new, history.versions, history.level.lower()) is history.spec
+
+
+@pytest.mark.parametrize("history", [h for h in HISTORIES if h.level == "BACKWARD"], ids=lambda h: h.id)
+def test_the_default_level_is_backward(history: History) -> None:
+    assert is_compatible(history.new, history.versions) is history.spec
+
+
+def test_the_histories_tell_every_level_apart() -> None:
+    """Each level's answers differ from every other level's on some history, so a level read as
+    another one (a transitive level as its plain one, FULL as BACKWARD...) fails a case."""
+    answers = {level: tuple(h.spec for h in HISTORIES if h.level == level) for level in LEVELS}
+    assert len(set(answers.values())) == len(LEVELS)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_a_first_version_is_compatible_at_every_level(level: str) -> None:
+    assert is_compatible(V3_INCOMPATIBLE, [], level)
 
 
 def test_the_corpus_covers_renames_with_and_without_alias_both_ways() -> None:
