@@ -105,3 +105,40 @@ def test_the_cli_runs_the_demo_through_the_stack_and_prints_json(
     assert data["events_published"] == data["verified"] == data["events_consumed"]
     assert data["emails"]["sent"] == data["emails"]["verified_fans"] > 0
     assert data["servers_started"] == []  # the session's fixtures had them running already
+
+
+CACHE_FANS = 400
+
+
+def test_the_cache_mode_serves_over_90_percent_from_the_cache_and_times_the_hit_path(
+    vf_kafka: KafkaConnection, vf_schema_registry: SchemaRegistryConnection, vf_redis: RedisConnection
+) -> None:
+    args = [
+        "--cache-mode",
+        "--fans",
+        str(CACHE_FANS),
+        "--concurrency",
+        "8",
+        "--no-emails",
+        "--no-parallel",
+        "--json",
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["ok"] is True
+    assert data["errors"] == 0
+    assert data["repeated_checks"] == int(CACHE_FANS * 0.95)
+    assert data["cache_hit_rate"] > 0.9
+    # every check is one lookup, answered by the cache or by one load; each fan is loaded once
+    assert data["cache_hits"] + data["cache_misses"] == data["cache_lookups"] == CACHE_FANS
+    assert data["cache_misses"] == data["unique_fans"] == CACHE_FANS - data["repeated_checks"]
+    assert data["events_published"] == data["verified"] == data["events_consumed"] > 0
+    path = data["cache_path"]
+    # the hit path was timed on every repeated check, each one still cached
+    assert path["samples"] == data["repeated_checks"]
+    assert path["sample_misses"] == 0
+    assert 0 < path["local_hits"] <= data["cache_hits"]
+    assert 0 < path["ours_p50_us"] <= path["ours_p99_us"]
+    assert 0 < path["raw_p50_us"] <= path["raw_p99_us"]
+    assert path["reference"] == "redis-py asyncio GET + json.loads"

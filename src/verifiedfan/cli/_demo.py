@@ -10,7 +10,7 @@ import typer
 
 from verifiedfan._optional import require
 from verifiedfan.cli._output import print_json, print_table
-from verifiedfan.demo import DemoOptions, DemoResult, run_demo
+from verifiedfan.demo import CACHE_MODE_REPEAT_RATIO, DemoOptions, DemoResult, run_demo
 from verifiedfan.errors import VFError
 
 app = typer.Typer(help="Run workflow 1 (fan verification) end to end against real local servers.")
@@ -46,8 +46,21 @@ def demo(
     fans: Annotated[int, typer.Option("--fans", "-n", help="How many fan checks (both platforms).")] = 2000,
     concurrency: Annotated[int, typer.Option(help="Fans in flight per platform.")] = 64,
     repeat_ratio: Annotated[
-        float, typer.Option(help="Share of checks that repeat an earlier fan (served from the cache).")
-    ] = 0.1,
+        float | None,
+        typer.Option(
+            help="Share of checks that repeat an earlier fan (served from the cache): at most 0.333, "
+            f"default 0.1; with --cache-mode at most 0.99, default {CACHE_MODE_REPEAT_RATIO}."
+        ),
+    ] = None,
+    cache_mode: Annotated[
+        bool,
+        typer.Option(
+            "--cache-mode",
+            help="Scenario 1's cache path: a hot crowd (95 % of checks repeat a fan), profiles read "
+            "through the Redis client-side cache, and the hit path's p50/p99 timed against raw "
+            "redis-py on the same keys after the run.",
+        ),
+    ] = False,
     batch_size: Annotated[int, typer.Option(help="Most events per Kafka send.")] = 2000,
     parallel: Annotated[
         bool, typer.Option(help="Check each platform's fans in a process of its own (uses 2 cores).")
@@ -69,10 +82,13 @@ def demo(
         options = DemoOptions(
             fans=fans,
             concurrency=concurrency,
-            repeat_ratio=repeat_ratio,
+            repeat_ratio=repeat_ratio
+            if repeat_ratio is not None
+            else (CACHE_MODE_REPEAT_RATIO if cache_mode else 0.1),
             batch_size=batch_size,
             parallel=parallel,
             emails=emails,
+            cache_mode=cache_mode,
         )
         result = _run_with_progress(options, quiet=as_json)
     except VFError as exc:

@@ -10,10 +10,16 @@ stopped and restarted mid-run, without sending any email twice), and returns a
 
     result = asyncio.run(run_demo(DemoOptions(fans=2000)))
     assert result.ok
+
+``DemoOptions(cache_mode=True, repeat_ratio=CACHE_MODE_REPEAT_RATIO)`` (``vf demo --cache-mode``) is
+scenario 1's cache path: a hot crowd, the Redis client-side cache, and the hit path's p50/p99 timed
+against raw redis-py on the run's keys (:class:`CachePathReport`).
 """
 
 from verifiedfan.demo._crowd import CrowdFan, plan_crowd
 from verifiedfan.demo._models import (
+    CACHE_MODE_REPEAT_RATIO,
+    CachePathReport,
     DemoConnections,
     DemoOptions,
     DemoResult,
@@ -25,7 +31,9 @@ from verifiedfan.demo._run import ProgressCallback, run_demo
 from verifiedfan.demo._stack import NEEDED_SERVERS
 
 __all__ = [
+    "CACHE_MODE_REPEAT_RATIO",
     "NEEDED_SERVERS",
+    "CachePathReport",
     "CrowdFan",
     "DemoConnections",
     "DemoOptions",

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from verifiedfan.errors import ValidationError
 
-__all__ = ["DemoConnections", "DemoOptions", "DemoResult", "EmailCounts", "PhaseTiming", "PlatformCounts"]
+__all__ = [
+    "CACHE_MODE_REPEAT_RATIO",
+    "CachePathReport",
+    "DemoConnections",
+    "DemoOptions",
+    "DemoResult",
+    "EmailCounts",
+    "PhaseTiming",
+    "PlatformCounts",
+]
 
 MAX_REPEAT_RATIO = 1 / 3
+#: the cache mode's default share of repeated checks (scenario 1: > 90 % of lookups from the cache)
+CACHE_MODE_REPEAT_RATIO = 0.95
+MAX_CACHE_MODE_REPEAT_RATIO = 0.99
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -23,6 +36,12 @@ class DemoOptions:
     cores used instead of one); ``False`` checks both in the caller's event loop. ``emails`` runs the
     campaign consumer (a presale code and email per verified fan, through the SFMC sandbox), which
     is stopped and restarted once mid-run when ``restart_campaign``.
+
+    ``cache_mode`` is scenario 1's cache path: the crowd is a hot set (``repeat_ratio`` up to 0.99,
+    :data:`CACHE_MODE_REPEAT_RATIO` by default from the CLI) in which new fans keep arriving, each
+    slice reads Redis through the client-side cache (:class:`~verifiedfan.redis.LocalCacheConfig`),
+    and after the run the hit path is timed against raw redis-py on the same keys
+    (:class:`CachePathReport`, at most ``cache_samples`` lookups per platform).
     """
 
     fans: int = 2000
@@ -35,12 +54,24 @@ class DemoOptions:
     parallel: bool = True
     emails: bool = True
     restart_campaign: bool = True
+    cache_mode: bool = False
+    cache_samples: int = 2000
 
     def __post_init__(self) -> None:
         if self.fans < 1:
             raise ValidationError("fans must be >= 1")
-        if not 0.0 <= self.repeat_ratio <= MAX_REPEAT_RATIO:
-            raise ValidationError(f"repeat_ratio must be between 0 and {MAX_REPEAT_RATIO:.3f}")
+        if self.cache_mode:
+            if not 0.0 <= self.repeat_ratio <= MAX_CACHE_MODE_REPEAT_RATIO:
+                raise ValidationError(
+                    f"repeat_ratio must be between 0 and {MAX_CACHE_MODE_REPEAT_RATIO} in the cache mode"
+                )
+        elif not 0.0 <= self.repeat_ratio <= MAX_REPEAT_RATIO:
+            raise ValidationError(
+                f"repeat_ratio must be between 0 and {MAX_REPEAT_RATIO:.3f} "
+                "(higher ratios: the cache mode, `vf demo --cache-mode`)"
+            )
+        if self.cache_samples < 1:
+            raise ValidationError("cache_samples must be >= 1")
         if self.concurrency < 1:
             raise ValidationError("concurrency must be >= 1")
         if self.batch_size < 1:
@@ -112,6 +143,60 @@ class EmailCounts:
         )
 
 
+def percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (nearest rank) of ``values``; 0.0 when empty."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CachePathReport:
+    """The cache mode's hit path, timed after the run on the run's own keys and Redis.
+
+    Each sampled lookup is a repeated check of the run, read again two ways, one after the other,
+    alternating which goes first: ours, ``Redis.get_or_set`` with the client-side cache (the demo's
+    hit path; its loader is never called on a hit, ``sample_misses`` counts those that did), and raw
+    redis-py asyncio ``GET`` + ``json.loads`` of the same key on the same primary. Microseconds per
+    lookup. ``local_hits`` are the run's lookups answered by the client-side cache (no round trip);
+    the other hits were answered by a Redis ``GET`` (the first reads of a key after its load, or
+    before the invalidation subscription was up) or joined the load of the same fan still in flight
+    (single flight: the platform is asked once per fan)."""
+
+    samples: int
+    sample_misses: int
+    local_hits: int
+    ours_p50_us: float
+    ours_p99_us: float
+    raw_p50_us: float
+    raw_p99_us: float
+    reference: str = "redis-py asyncio GET + json.loads"
+
+    @classmethod
+    def from_samples(
+        cls, ours_us: list[float], raw_us: list[float], *, sample_misses: int, local_hits: int
+    ) -> CachePathReport:
+        return cls(
+            samples=len(ours_us),
+            sample_misses=sample_misses,
+            local_hits=local_hits,
+            ours_p50_us=round(percentile(ours_us, 0.5), 1),
+            ours_p99_us=round(percentile(ours_us, 0.99), 1),
+            raw_p50_us=round(percentile(raw_us, 0.5), 1),
+            raw_p99_us=round(percentile(raw_us, 0.99), 1),
+        )
+
+    @property
+    def p50_ratio(self) -> float:
+        """Our p50 over raw redis-py's (below 1: ours is faster)."""
+        return self.ours_p50_us / self.raw_p50_us if self.raw_p50_us else 0.0
+
+    @property
+    def p99_ratio(self) -> float:
+        return self.ours_p99_us / self.raw_p99_us if self.raw_p99_us else 0.0
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class DemoResult:
     """What one ``vf demo`` run did. ``verify_seconds`` is the verify-and-publish phase (the
@@ -141,6 +226,12 @@ class DemoResult:
     phases: tuple[PhaseTiming, ...] = ()
     error_samples: tuple[str, ...] = field(default=())
     emails: EmailCounts | None = None
+    cache_path: CachePathReport | None = None
+
+    @property
+    def cache_lookups(self) -> int:
+        """Profile lookups that got an answer (a hit or a load); errors excluded."""
+        return self.cache_hits + self.cache_misses
 
     @property
     def cache_hit_rate(self) -> float:
@@ -166,7 +257,11 @@ class DemoResult:
         out = asdict(self)
         out["cache_hit_rate"] = round(self.cache_hit_rate, 4)
         out["verifications_per_second"] = round(self.verifications_per_second, 1)
+        out["cache_lookups"] = self.cache_lookups
         out["ok"] = self.ok
+        if self.cache_path is not None:
+            out["cache_path"]["p50_ratio"] = round(self.cache_path.p50_ratio, 3)
+            out["cache_path"]["p99_ratio"] = round(self.cache_path.p99_ratio, 3)
         return out
 
     def summary_rows(self) -> list[tuple[str, str]]:
@@ -180,7 +275,12 @@ class DemoResult:
             ("errors", f"{self.errors:,}"),
             ("events published", f"{self.events_published:,}"),
             ("events consumed", f"{self.events_consumed:,} ({'match' if self.events_match else 'MISMATCH'})"),
-            ("cache hit rate", f"{self.cache_hit_rate:.1%} ({self.cache_hits:,} hits)"),
+            (
+                "cache hit rate",
+                f"{self.cache_hit_rate:.1%} ({self.cache_hits:,} hits + {self.cache_misses:,} loads "
+                f"= {self.cache_lookups:,} lookups)",
+            ),
+            *self._cache_path_rows(),
             *self._email_rows(),
             ("verifications per second", f"{self.verifications_per_second:,.0f}"),
             ("Kafka sends", f"{self.kafka_batches:,} batches, {self.kafka_send_seconds:.1f} s awaiting acks"),
@@ -199,6 +299,22 @@ class DemoResult:
         ]
         rows += [(f"phase: {p.name}", f"{p.seconds:.2f} s") for p in self.phases]
         return rows
+
+    def _cache_path_rows(self) -> list[tuple[str, str]]:
+        c = self.cache_path
+        if c is None:
+            return []
+        return [
+            (
+                "hits from the client-side cache",
+                f"{c.local_hits:,} of {self.cache_hits:,} (others: a Redis GET, or the fan's load in flight)",
+            ),
+            (
+                f"hit path p50 / p99 ({c.samples:,} lookups)",
+                f"{c.ours_p50_us:,.0f} / {c.ours_p99_us:,.0f} µs; raw redis-py {c.raw_p50_us:,.0f} / "
+                f"{c.raw_p99_us:,.0f} µs ({c.p50_ratio:.2f}x / {c.p99_ratio:.2f}x)",
+            ),
+        ]
 
     def _email_rows(self) -> list[tuple[str, str]]:
         e = self.emails

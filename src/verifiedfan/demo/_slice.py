@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from verifiedfan.demo._cache_path import HitPathSamples, time_hit_path
 from verifiedfan.demo._crowd import CrowdFan
 from verifiedfan.demo._events import Publisher
 from verifiedfan.demo._models import DemoConnections
@@ -31,7 +32,7 @@ from verifiedfan.music import (
     VerificationCriteria,
     verify_fan,
 )
-from verifiedfan.redis import Redis
+from verifiedfan.redis import LocalCacheConfig, Redis
 
 __all__ = ["SliceResult", "SliceSpec", "run_slice_in_process", "verify_slice"]
 
@@ -58,6 +59,8 @@ class SliceSpec:
     concurrency: int
     batch_size: int
     cache_ttl: float
+    cache_mode: bool = False  # client-side cache on, and the hit path timed after the checks
+    cache_samples: int = 2000
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -75,6 +78,9 @@ class SliceResult:
     send_seconds: float
     cpu_seconds: float
     error_samples: tuple[str, ...] = ()
+    local_hits: int = 0  # answered by the client-side cache (cache mode)
+    hit_path: HitPathSamples | None = None
+    hit_path_seconds: float = 0.0  # the timing after the checks (not part of the verification)
 
 
 class _Tally:
@@ -175,7 +181,13 @@ async def verify_slice(spec: SliceSpec, progress: Callable[[int], None] | None =
     target = TargetArtist(ids=spec.target_ids, name=spec.target_name)
     criteria = VerificationCriteria()
     tally = _Tally(progress)
-    redis = Redis(url=conns.redis_url, read_only_url=conns.redis_replica_url, namespace=spec.redis_namespace)
+    local = LocalCacheConfig(max_keys=100_000, ttl=spec.cache_ttl) if spec.cache_mode else None
+    redis = Redis(
+        url=conns.redis_url,
+        read_only_url=conns.redis_replica_url,
+        namespace=spec.redis_namespace,
+        local_cache=local,
+    )
     kafka = Kafka(brokers=conns.kafka_brokers, topic=spec.topic, registry_url=conns.registry_url)
     source = _client(spec)
     publisher = Publisher(kafka, batch_size=spec.batch_size, linger=_LINGER)
@@ -202,6 +214,20 @@ async def verify_slice(spec: SliceSpec, progress: Callable[[int], None] | None =
         finally:
             publisher.close()
             await publish_task
+        info = redis.local_cache_info()
+        local_hits = info.hits if info is not None else 0
+        hit_path = None
+        timing_start = time.perf_counter()
+        if spec.cache_mode:
+            keys = [f.cache_key for f in spec.fans if f.repeat][: spec.cache_samples]
+            hit_path = await time_hit_path(
+                redis,
+                redis_url=conns.redis_url,
+                namespace=spec.redis_namespace,
+                keys=keys,
+                ttl=spec.cache_ttl,
+            )
+        hit_path_seconds = time.perf_counter() - timing_start
     finally:
         await source.aclose()
         await kafka.disconnect()
@@ -218,6 +244,9 @@ async def verify_slice(spec: SliceSpec, progress: Callable[[int], None] | None =
         send_seconds=round(publisher.send_seconds, 3),
         cpu_seconds=round(time.process_time() - cpu, 2),
         error_samples=tuple(tally.samples),
+        local_hits=local_hits,
+        hit_path=hit_path,
+        hit_path_seconds=round(hit_path_seconds, 3),
     )
 
 
