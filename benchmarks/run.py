@@ -1,6 +1,10 @@
 """Run every benchmark (or those named) and print one table of ratios.
 
-python -m benchmarks.run [--quick] [--json] [NAME ...]
+python -m benchmarks.run [--quick] [--json] [--record] [NAME ...]
+
+``--record`` keeps each benchmark's figures (with the command, the date and the load average) in
+``benchmarks/results.json`` and renders the tables of the README and the docs from it
+(``benchmarks/_results.py``).
 
 The servers the selected benchmarks declare (``SERVERS`` in each module) are started through the
 stack first, and those this run started are stopped at the end, even when a benchmark fails.
@@ -19,6 +23,7 @@ import traceback
 from pathlib import Path
 from types import FrameType, ModuleType
 
+from benchmarks import _results
 from benchmarks._harness import Comparison
 from benchmarks._servers import module_servers, stack_servers
 from verifiedfan.stack import SERVER_NAMES
@@ -36,9 +41,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help=f"benchmarks to run (default: all of {discover()})")
     parser.add_argument("--quick", action="store_true", help="fewer iterations, for a smoke run")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="keep the figures in benchmarks/results.json and refresh the README's and docs' tables",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     results: list[tuple[str, Comparison]] = []
+    recorded: dict[str, dict[str, object]] = {}
     failed: list[str] = []
     modules: dict[str, ModuleType] = {}
     wanted: set[str] = set()
@@ -58,8 +69,12 @@ def main(argv: list[str] | None = None) -> int:
         with stack_servers(servers):
             for name, module in modules.items():
                 print(f"running {name}...", file=sys.stderr, flush=True)
+                load_before = _results.load_average()
                 try:
-                    results.extend((name, c) for c in module.run(quick=args.quick))
+                    rows = module.run(quick=args.quick)
+                    results.extend((name, c) for c in rows)
+                    command = f"python -m benchmarks.run{' --quick' if args.quick else ''} {name}"
+                    recorded[name] = _results.entry(command, rows, load_before=load_before, quick=args.quick)
                 except Exception:
                     failed.append(name)
                     traceback.print_exc()
@@ -93,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{b:<10} {c.name:<46} {c.ours:>12.2f} {c.reference:>12.2f} {c.unit:<8} {c.ratio:>6.2f}  "
                 f"{c.goal} (vs {c.reference_name})"
             )
+    if args.record and recorded:
+        _results.write_tables(_results.record(recorded))
+        print(f"recorded {', '.join(recorded)} in {_results.RESULTS}", file=sys.stderr)
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
