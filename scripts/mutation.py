@@ -47,6 +47,16 @@ TARGETS: dict[str, Target] = {
     "kafka-avro-compat": Target("src/verifiedfan/kafka/_avro_compat.py", ("tests/unit/kafka",)),
     "jwt-verifier": Target("src/verifiedfan/jwt/_verifier.py", ("tests/unit/jwt",)),
     "normalizers-contact": Target("src/verifiedfan/normalizers/_contact.py", ("tests/unit/normalizers",)),
+    # the retry and deadline logic and the shared request policy; the async sources only (the _sync
+    # twins are generated from them by scripts/unasync.py)
+    "http-core": Target("src/verifiedfan/http/_core.py", ("tests/unit/http",)),
+    "http-async": Target("src/verifiedfan/http/_async.py", ("tests/unit/http",)),
+    # the API-client base and its auth/token helpers
+    "http-api-client": Target("src/verifiedfan/http/_api/_async/client.py", ("tests/unit/http",)),
+    "http-api-auth": Target("src/verifiedfan/http/_api/_async/auth.py", ("tests/unit/http",)),
+    "http-api-tokens": Target("src/verifiedfan/http/_api/_async/tokens.py", ("tests/unit/http",)),
+    # the Avro pre-send check the producer runs on every value before encoding
+    "kafka-fastcheck": Target("src/verifiedfan/kafka/_fastcheck.py", ("tests/unit/kafka",)),
 }
 
 KILLED = {"killed", "timeout", "segfault"}
