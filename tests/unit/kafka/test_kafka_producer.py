@@ -237,6 +237,34 @@ async def test_a_full_local_queue_is_waited_for(broker: FakeBroker, registry: Fa
         assert len(await kafka.send_messages([{"value": 1}, {"value": 2}])) == 2
 
 
+async def test_the_poll_thread_may_flush_from_the_first_message_of_a_checked_batch(
+    broker: FakeBroker,
+) -> None:
+    # The batch was encoded and checked whole before the first produce: the flush may start at once
+    # (the first requests leave while the rest is produced); an invalid batch produces nothing.
+    flush_asked: list[bool] = []
+    holder: list[Kafka] = []
+
+    class Watching:
+        def __init__(self, conf: dict[str, Any]) -> None:
+            self.inner = broker.producer(conf)
+
+        def produce(self, *args: Any, **kwargs: Any) -> None:
+            flush_asked.append(holder[0]._wanted.is_set())
+            self.inner.produce(*args, **kwargs)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.inner, name)
+
+    async with Kafka(brokers="h:1", topic="t", formatter=JsonFormatter(), producer_factory=Watching) as kafka:
+        holder.append(kafka)
+        with pytest.raises(SchemaValidationError):
+            await kafka.send_messages([{"value": 1}, {"value": object()}])
+        assert flush_asked == []
+        assert len(await kafka.send_messages([{"value": i} for i in range(5)])) == 5
+    assert flush_asked == [True] * 5
+
+
 async def test_send_after_disconnect_reconnects(kafka: Kafka, broker: FakeBroker) -> None:
     await kafka.disconnect()
     assert len(await kafka.send_messages([{"value": event()}])) == 1
