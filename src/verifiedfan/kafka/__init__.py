@@ -3,7 +3,10 @@
 The successor of ``@verifiedfan/kafka``. :class:`Kafka` is a producer bound to one topic that
 validates a whole batch before sending any of it and writes the Confluent wire format;
 :class:`KafkaConsumer` reads and decodes (optionally resolving to a reader schema), commits only
-what was handled, and dead-letters what it cannot decode. Every failure is a :class:`KafkaError`.
+what was handled, and dead-letters what it cannot decode. A producer given a ``transactional_id``
+sends in transactions (``async with kafka.transaction()``) together with the consumer offsets of
+what it handled (consume-transform-produce, exactly once for ``read_committed`` consumers). Every
+failure is a :class:`KafkaError`.
 Needs the ``kafka`` extra: ``pip install "verifiedfan[kafka]"``.
 """
 
@@ -19,12 +22,14 @@ from verifiedfan.kafka._errors import (
     KafkaError,
     MessageDecodeError,
     MessageTooLargeError,
+    ProducerFencedError,
     RegistryUnavailableError,
     RegistryUrlError,
     SchemaIncompatibleError,
     SchemaNotFoundError,
     SchemaRegistryError,
     SchemaValidationError,
+    TransactionError,
     UndecodableMessageError,
     UnknownTopicError,
 )
@@ -64,6 +69,7 @@ from verifiedfan.kafka._partition import java_partition, murmur2
 from verifiedfan.kafka._producer import Kafka
 from verifiedfan.kafka._registry import Compatibility, RegisteredSchema, SchemaRegistryClient, schema_text
 from verifiedfan.kafka._ssl_secret import JsonSecret, ssl_from_secret
+from verifiedfan.kafka._transaction import next_offsets
 from verifiedfan.kafka._validate import validate_record
 
 __all__ = [
@@ -96,6 +102,7 @@ __all__ = [
     "MessageInput",
     "MessageTooLargeError",
     "OutOfRangeValue",
+    "ProducerFencedError",
     "RecordMetadata",
     "RegisteredSchema",
     "RegistryRetryPolicy",
@@ -110,6 +117,7 @@ __all__ = [
     "SendInstrument",
     "SslConfig",
     "SslProvider",
+    "TransactionError",
     "UndecodableMessageError",
     "UnknownTopicError",
     "can_read",
@@ -118,6 +126,7 @@ __all__ = [
     "is_compatible",
     "java_partition",
     "murmur2",
+    "next_offsets",
     "pack_wire",
     "parse_avro_schema",
     "schema_text",

@@ -77,6 +77,12 @@ class KafkaConsumer(Session):
     the dead-letter topic (the in-memory fakes plug in here). Opening checks, within
     ``connect_timeout`` seconds, that a broker answers (``None`` skips it): a wrong address raises
     :class:`BrokerUnavailableError` naming it and the cause, rather than reading nothing.
+
+    ``isolation_level`` ``"read_committed"`` (the default) hides the messages of aborted and
+    still-open transactions. ``auto_commit=False`` leaves the group's offsets alone (neither in
+    the background nor on close): they are committed by a transaction
+    (:meth:`Kafka.send_offsets_to_transaction <verifiedfan.kafka.Kafka.send_offsets_to_transaction>`,
+    read in batches with :meth:`fetch`) or by :meth:`commit`.
     """
 
     def __init__(
@@ -101,9 +107,17 @@ class KafkaConsumer(Session):
         consumer_factory: Callable[[dict[str, Any]], Any] | None = None,
         producer_factory: Callable[[dict[str, Any]], Any] | None = None,
         connect_timeout: float | None = 10.0,
+        isolation_level: Literal["read_committed", "read_uncommitted"] = "read_committed",
+        auto_commit: bool = True,
     ) -> None:
         super().__init__(brokers=brokers, client_id=client_id, ssl=ssl)
         self.connect_timeout = connect_timeout
+        if isolation_level not in ("read_committed", "read_uncommitted"):
+            raise ConfigurationError(
+                f"isolation_level must be read_committed or read_uncommitted, not {isolation_level!r}"
+            )
+        self.isolation_level = isolation_level
+        self.auto_commit = auto_commit
         names = [topics] if isinstance(topics, str) else list(topics)
         if not names:
             raise ConfigurationError("no topics to consume")
@@ -167,9 +181,10 @@ class KafkaConsumer(Session):
         conf.update(
             {
                 "group.id": self.group_id,
-                "enable.auto.commit": True,
+                "enable.auto.commit": self.auto_commit,
                 "enable.auto.offset.store": False,
                 "auto.offset.reset": self.offset_reset,
+                "isolation.level": self.isolation_level,
             }
         )
         merge_config(conf, self._extra)
@@ -252,8 +267,47 @@ class KafkaConsumer(Session):
         except kafka_exception() as exc:
             raise translate(exc, "commit") from exc
 
+    def group_metadata(self) -> Any:
+        """The consumer's group metadata (group, generation, member) for
+        :meth:`Kafka.send_offsets_to_transaction <verifiedfan.kafka.Kafka.send_offsets_to_transaction>`:
+        the broker refuses the offsets of a member that a rebalance has since replaced."""
+        consumer = self._consumer
+        if consumer is None:
+            raise NotConnectedError("the Kafka consumer is closed")
+        try:
+            return consumer.consumer_group_metadata()
+        except kafka_exception() as exc:
+            raise translate(exc, "group_metadata") from exc
+
+    async def fetch(self) -> list[ConsumedMessage]:
+        """One poll of the broker: the messages it returned (up to ``batch_size``, within
+        ``poll_timeout``; possibly none), decoded. For transactions: handle the whole list, then
+        send its offsets in the transaction. Rebalances happen only inside a poll, so partitions do
+        not change hands between one ``fetch`` and the next. Do not mix with :meth:`messages`."""
+        await self.connect()
+        out: list[ConsumedMessage] = []
+        for raw in await self._fetch():
+            message = await self._decode(raw)
+            if message is not None:
+                out.append(message)
+        return out
+
+    async def rewind(self) -> None:
+        """Go back to the group's committed offsets on every assigned partition (after an aborted
+        transaction: its messages are read again). A partition without a committed offset goes
+        back to ``offset_reset``."""
+        consumer = self._consumer
+        if consumer is None:
+            raise NotConnectedError("the Kafka consumer is closed")
+        self._buffer.clear()
+        try:
+            await self._call(_rewind, consumer, self.offset_reset)
+        except kafka_exception() as exc:
+            raise translate(exc, "rewind") from exc
+
     async def close(self) -> None:
-        """Commit what was handled, leave the group and release everything."""
+        """Commit what was handled (unless ``auto_commit=False``), leave the group and release
+        everything."""
         consumer, self._consumer = self._consumer, None
         if consumer is not None:
             try:
@@ -421,6 +475,18 @@ class KafkaConsumer(Session):
             [{"key": raw.key(), "value": raw.value() or b"", "headers": [*kept, *extra.items()]}]
         )
         self.dead_lettered += 1
+
+
+def _rewind(consumer: Any, offset_reset: str) -> None:
+    kafka = require("confluent_kafka", "kafka")
+    assigned = consumer.assignment()
+    if not assigned:
+        return
+    fallback = kafka.OFFSET_BEGINNING if offset_reset == "earliest" else kafka.OFFSET_END
+    for tp in consumer.committed(assigned, timeout=30):
+        if tp.offset < 0:
+            tp.offset = fallback
+        consumer.seek(tp)
 
 
 def _commit(consumer: Any) -> None:

@@ -9,6 +9,8 @@
     │   └── UnknownTopicError          the topic does not exist (and is not auto-created)
     ├── SchemaValidationError (ValidationError)  a value does not match the schema; nothing was sent
     ├── InvalidSchemaError (ValidationError)     a schema that does not parse
+    ├── TransactionError               a transactional call failed (``retriable``, ``abortable``, ``fatal``)
+    │   └── ProducerFencedError        another producer with the same ``transactional.id`` took over
     ├── MessageDecodeError             bytes that are not a message of the expected format
     │   └── UndecodableMessageError    the consumer stopped on one (``topic``, ``partition``, ``offset``)
     └── SchemaRegistryError            the registry answered with an error
@@ -33,12 +35,14 @@ __all__ = [
     "KafkaError",
     "MessageDecodeError",
     "MessageTooLargeError",
+    "ProducerFencedError",
     "RegistryUnavailableError",
     "RegistryUrlError",
     "SchemaIncompatibleError",
     "SchemaNotFoundError",
     "SchemaRegistryError",
     "SchemaValidationError",
+    "TransactionError",
     "UndecodableMessageError",
     "UnknownTopicError",
 ]
@@ -139,6 +143,39 @@ class InvalidSchemaError(KafkaError, ValidationError):
     """A schema that is not valid (does not parse, or the registry answered 422)."""
 
     status = 422
+
+
+class TransactionError(KafkaError):
+    """A transactional call (``init``, ``begin``, ``send_offsets``, ``commit``, ``abort``) failed.
+
+    librdkafka says what to do next, and so do the flags: ``abortable`` - the transaction failed,
+    call :meth:`~verifiedfan.kafka.Kafka.abort_transaction` and start again (nothing of it becomes
+    visible); ``retriable`` - the same call may be retried; ``fatal`` - the producer cannot go on
+    (close it; a new one with the same ``transactional.id`` fences what is left). A call made in the
+    wrong state (sending outside a transaction...) is a ``TransactionError`` with none of them set,
+    raised before any I/O.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        retriable: bool = False,
+        abortable: bool = False,
+        fatal: bool = False,
+    ) -> None:
+        super().__init__(message, code=code)
+        self.retriable = retriable
+        self.abortable = abortable
+        self.fatal = fatal
+
+
+class ProducerFencedError(TransactionError):
+    """Another producer with the same ``transactional.id`` (a newer instance of this worker) took
+    over: this one is a zombie and must stop; its open transaction was aborted by the new one."""
+
+    status = 409
 
 
 class MessageDecodeError(KafkaError):

@@ -19,7 +19,12 @@ from verifiedfan._optional import require
 from verifiedfan.errors import ConfigurationError, NotConnectedError
 from verifiedfan.kafka._batch import Batch, MessageInput, header_list, split
 from verifiedfan.kafka._broker_settings import Session
-from verifiedfan.kafka._errors import DeliveryFailure, MessageTooLargeError, UnknownTopicError
+from verifiedfan.kafka._errors import (
+    DeliveryFailure,
+    MessageTooLargeError,
+    TransactionError,
+    UnknownTopicError,
+)
 from verifiedfan.kafka._formatters import AvroFormatter, CallableFormatter, Formatter, parse_avro_schema
 from verifiedfan.kafka._hooks import HeadersHook, SendInstrument, default_headers_hook
 from verifiedfan.kafka._models import (
@@ -42,6 +47,7 @@ from verifiedfan.kafka._rdkafka import (
     translate,
 )
 from verifiedfan.kafka._registry import Compatibility, SchemaRegistryClient
+from verifiedfan.kafka._transaction import TransactionalProducer
 
 __all__ = ["Kafka"]
 
@@ -51,7 +57,7 @@ logger = logging.getLogger(__name__)
 _DEFAULT_MAX_BYTES = 1_000_000
 
 
-class Kafka(Session):
+class Kafka(TransactionalProducer, Session):
     """A producer bound to one topic, with the schema registry: ``async with Kafka(...) as kafka``.
 
     Idempotent (``enable.idempotence``, ``acks=all``) and partitioning like the Java client
@@ -65,6 +71,13 @@ class Kafka(Session):
     of a send timing out minutes later.
     A value with a key that no field of the Avro schema names is refused (a misspelt field would
     otherwise be dropped silently); ``allow_unknown_fields=True`` drops such keys instead.
+
+    With ``transactional_id`` the producer is transactional (see :mod:`verifiedfan.kafka._transaction`):
+    connecting fences any older producer with that id, and every send must happen inside
+    :meth:`begin_transaction` ... :meth:`commit_transaction` (or ``async with kafka.transaction()``);
+    a send outside one raises :class:`TransactionError` before anything is queued.
+    ``transaction_timeout`` is ``transaction.timeout.ms`` in seconds: the broker aborts a
+    transaction left open longer (a crashed producer's).
     """
 
     def __init__(
@@ -87,8 +100,17 @@ class Kafka(Session):
         check_topic: bool = True,
         allow_unknown_fields: bool = False,
         connect_timeout: float | None = 10.0,
+        transactional_id: str | None = None,
+        transaction_timeout: float = 60.0,
     ) -> None:
         self.topic = validate_topic_name(topic)
+        if transactional_id is not None and not transactional_id:
+            raise ConfigurationError("transactional_id must not be empty")
+        if transaction_timeout <= 0:
+            raise ConfigurationError("transaction_timeout must be positive")
+        self.transactional_id = transactional_id
+        self.transaction_timeout = transaction_timeout
+        self._in_transaction = False
         super().__init__(brokers=brokers, client_id=client_id, ssl=ssl)
         if registry is None and registry_url:
             registry = SchemaRegistryClient(url=registry_url, retry=retry)
@@ -166,6 +188,11 @@ class Kafka(Session):
                 "message.timeout.ms": int(self.delivery_timeout * 1000),
             }
         )
+        if self.transactional_id is not None:
+            conf["transactional.id"] = self.transactional_id
+            conf["transaction.timeout.ms"] = int(self.transaction_timeout * 1000)
+            # librdkafka requires message.timeout.ms <= transaction.timeout.ms
+            conf["message.timeout.ms"] = min(conf["message.timeout.ms"], conf["transaction.timeout.ms"])
         merge_config(conf, self._extra)
         factory = self._factory or require("confluent_kafka", "kafka").Producer
         try:
@@ -178,6 +205,12 @@ class Kafka(Session):
         if self.connect_timeout is not None:
             try:
                 await check_reachable(self._producer, events, conf["bootstrap.servers"], self.connect_timeout)
+            except BaseException:
+                await self._release()
+                raise
+        if self.transactional_id is not None:
+            try:
+                await self._init_transactions()
             except BaseException:
                 await self._release()
                 raise
@@ -197,11 +230,17 @@ class Kafka(Session):
         # While a batch waits for its delivery reports, flush (librdkafka then sends at once instead
         # of waiting linger.ms, like a synchronous produce-then-flush); otherwise serve events.
         producer, wanted = self._producer, self._wanted
+        failed = kafka_exception()
         while not self._stop.is_set():
-            if not wanted.wait(0.2):
-                producer.poll(0)
+            try:
+                if not wanted.wait(0.2):
+                    producer.poll(0)
+                    continue
+                left = producer.flush(0.02)
+            except failed as exc:  # a fatal producer error (fenced...): the caller's next call raises it
+                logger.warning("Kafka producer: %s", translate(exc, "poll"))
+                self._stop.wait(0.2)
                 continue
-            left = producer.flush(0.02)
             with self._inflight_lock:
                 idle = self._inflight == 0
                 if idle:
@@ -210,7 +249,14 @@ class Kafka(Session):
                 time.sleep(0.0005)  # nothing queued yet: a batch is still being produced
 
     async def disconnect(self, flush_timeout: float = 30.0) -> None:
-        """Wait up to ``flush_timeout`` s for queued messages, then release the producer and registry."""
+        """Wait up to ``flush_timeout`` s for queued messages, then release the producer and registry.
+        A transaction still open is aborted first (its messages never become visible)."""
+        if self._in_transaction and self._producer is not None:
+            try:
+                await self.abort_transaction()
+            except TransactionError as exc:  # the broker aborts it after transaction_timeout
+                logger.warning("could not abort the open transaction on disconnect: %s", exc)
+            self._in_transaction = False
         producer, self._producer = self._producer, None
         if producer is not None:
             self._stop.set()
@@ -276,6 +322,11 @@ class Kafka(Session):
         values, keys, extras = split(messages)
         if not values:
             return []
+        if self.transactional_id is not None and not self._in_transaction:
+            raise TransactionError(
+                "send_messages: a transactional producer sends only inside a transaction "
+                "(begin_transaction() or `async with kafka.transaction()`); nothing sent"
+            )
         if self.instrument is None:
             return await self._send(values, keys, extras)
         result: list[RecordMetadata] = await self.instrument(

@@ -18,6 +18,8 @@ from verifiedfan.kafka._errors import (
     DeliveryFailure,
     KafkaError,
     MessageTooLargeError,
+    ProducerFencedError,
+    TransactionError,
     UnknownTopicError,
 )
 from verifiedfan.kafka._models import SslConfig
@@ -32,6 +34,7 @@ __all__ = [
     "kafka_exception",
     "merge_config",
     "translate",
+    "translate_transaction",
 ]
 
 logger = logging.getLogger("verifiedfan.kafka.librdkafka")
@@ -179,6 +182,32 @@ def translate(exc: BaseException, action: str) -> KafkaError:
     if code in UNKNOWN_TOPIC:
         return UnknownTopicError(message, code=code)
     return KafkaError(message, code=code)
+
+
+_FENCED = frozenset(
+    {"_FENCED", "PRODUCER_FENCED", "INVALID_PRODUCER_EPOCH", "TRANSACTIONAL_ID_AUTHORIZATION_FAILED"}
+)
+
+
+def _flag(err: Any, name: str) -> bool:
+    method = getattr(err, name, None)
+    return bool(method()) if callable(method) else False
+
+
+def translate_transaction(exc: BaseException, action: str) -> TransactionError:
+    """A ``KafkaException`` from a transactional call as a :class:`TransactionError` carrying
+    librdkafka's verdict (``retriable()``, ``txn_requires_abort()``, ``fatal()``)."""
+    err = exc.args[0] if exc.args else exc
+    code = error_code(err)
+    fatal, abortable = _flag(err, "fatal"), _flag(err, "txn_requires_abort")
+    cls = ProducerFencedError if code in _FENCED and not abortable else TransactionError
+    return cls(
+        f"{action}: {code}: {error_text(err)}",
+        code=code,
+        retriable=_flag(err, "retriable"),
+        abortable=abortable,
+        fatal=fatal or cls is ProducerFencedError,
+    )
 
 
 def delivery_error(
