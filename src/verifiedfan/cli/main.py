@@ -34,6 +34,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "Ticketmaster users, activity, events (--sandbox or VF_TM_*) and presale codes.",
     ),
     "demo": ("verifiedfan.cli._demo", "Workflow 1 end to end: verify sandbox fans, cache, publish, consume."),
+    "worker": (
+        "verifiedfan.cli._worker",
+        "One verification worker of a Kafka consumer group (vf demo --workers N runs several).",
+    ),
     "serve": ("verifiedfan.cli._serve", "Serve the reference service (FastAPI on uvicorn)."),
 }
 

@@ -14,6 +14,11 @@ stopped and restarted mid-run, without sending any email twice), and returns a
 ``DemoOptions(cache_mode=True, repeat_ratio=CACHE_MODE_REPEAT_RATIO)`` (``vf demo --cache-mode``) is
 scenario 1's cache path: a hot crowd, the Redis client-side cache, and the hit path's p50/p99 timed
 against raw redis-py on the run's keys (:class:`CachePathReport`).
+
+Past one process, :func:`run_workers_demo` (``vf demo --workers N``) puts the crowd on a requests
+topic for a consumer group of N worker processes (:func:`run_worker`, ``vf worker``), each
+verifying, caching and publishing in one Kafka transaction per batch: no ``fan.verified`` event is
+published twice, even when a worker is SIGKILLed mid-run.
 """
 
 from verifiedfan.demo._crowd import CrowdFan, plan_crowd
@@ -29,6 +34,8 @@ from verifiedfan.demo._models import (
 )
 from verifiedfan.demo._run import ProgressCallback, run_demo
 from verifiedfan.demo._stack import NEEDED_SERVERS
+from verifiedfan.demo._worker import PlatformAccess, WorkerSettings, WorkerStats, run_worker
+from verifiedfan.demo._workers import WorkersOptions, WorkersResult, run_workers_demo
 
 __all__ = [
     "CACHE_MODE_REPEAT_RATIO",
@@ -40,8 +47,15 @@ __all__ = [
     "DemoResult",
     "EmailCounts",
     "PhaseTiming",
+    "PlatformAccess",
     "PlatformCounts",
     "ProgressCallback",
+    "WorkerSettings",
+    "WorkerStats",
+    "WorkersOptions",
+    "WorkersResult",
     "plan_crowd",
     "run_demo",
+    "run_worker",
+    "run_workers_demo",
 ]
