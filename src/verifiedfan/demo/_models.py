@@ -38,8 +38,10 @@ class DemoOptions:
     is stopped and restarted once mid-run when ``restart_campaign``.
 
     ``cache_mode`` is scenario 1's cache path: the crowd is a hot set (``repeat_ratio`` up to 0.99,
-    :data:`CACHE_MODE_REPEAT_RATIO` by default from the CLI) in which new fans keep arriving, each
-    slice reads Redis through the client-side cache (:class:`~verifiedfan.redis.LocalCacheConfig`),
+    :data:`CACHE_MODE_REPEAT_RATIO` by default from the CLI) in which new fans keep arriving and a
+    repeat is checked once the fan's first check has ended (a fan coming back, not a duplicate
+    request joining the load in flight), each slice reads Redis through the client-side cache
+    (:class:`~verifiedfan.redis.LocalCacheConfig`, its invalidation subscription up before the checks),
     and after the run the hit path is timed against raw redis-py on the same keys
     (:class:`CachePathReport`, at most ``cache_samples`` lookups per platform).
     """
@@ -160,9 +162,9 @@ class CachePathReport:
     hit path; its loader is never called on a hit, ``sample_misses`` counts those that did), and raw
     redis-py asyncio ``GET`` + ``json.loads`` of the same key on the same primary. Microseconds per
     lookup. ``local_hits`` are the run's lookups answered by the client-side cache (no round trip);
-    the other hits were answered by a Redis ``GET`` (the first reads of a key after its load, or
-    before the invalidation subscription was up) or joined the load of the same fan still in flight
-    (single flight: the platform is asked once per fan)."""
+    the other hits were answered by a Redis ``GET``: the first reads of a key after its load (the
+    repeats that waited for the fan's first check to end read it together, and only one of them
+    may fill the local cache) or before the invalidation subscription was up."""
 
     samples: int
     sample_misses: int
@@ -307,7 +309,7 @@ class DemoResult:
         return [
             (
                 "hits from the client-side cache",
-                f"{c.local_hits:,} of {self.cache_hits:,} (others: a Redis GET, or the fan's load in flight)",
+                f"{c.local_hits:,} of {self.cache_hits:,} (the others: a Redis GET)",
             ),
             (
                 f"hit path p50 / p99 ({c.samples:,} lookups)",

@@ -36,6 +36,8 @@ from verifiedfan.redis import LocalCacheConfig, Redis
 
 __all__ = ["SliceResult", "SliceSpec", "run_slice_in_process", "verify_slice"]
 
+logger = logging.getLogger(__name__)
+
 _MAX_ERROR_SAMPLES = 5
 _PROGRESS_EVERY = 50
 _LINGER = 0.05  # seconds a Kafka batch may wait to fill up: a third as many sends, same throughput
@@ -173,6 +175,22 @@ async def _check(
     tally.record(fan, verified=verified, loaded=loaded, error=None)
 
 
+async def _start_tracking(redis: Redis, *, fan: CrowdFan | None, wait: float = 5.0) -> None:
+    """The client-side cache serves only once its invalidation subscription is confirmed, which
+    the first read starts: read once and wait for it (at most ``wait`` s), so that the checks use the
+    local cache from the first one. Not confirmed in time: the run goes on, reading Redis meanwhile."""
+    if fan is None:
+        return
+    await redis.get(fan.cache_key)  # not cached yet: a miss, which starts the subscription
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        info = redis.local_cache_info()
+        if info is None or info.tracking:
+            return
+        await asyncio.sleep(0.01)
+    logger.warning("the Redis invalidation subscription is not up after %.0fs: reading Redis meanwhile", wait)
+
+
 async def verify_slice(spec: SliceSpec, progress: Callable[[int], None] | None = None) -> SliceResult:
     """Check every fan of ``spec`` (``concurrency`` at a time) and publish the verified ones;
     ``progress`` gets the number of fans checked so far."""
@@ -193,21 +211,37 @@ async def verify_slice(spec: SliceSpec, progress: Callable[[int], None] | None =
     publisher = Publisher(kafka, batch_size=spec.batch_size, linger=_LINGER)
     try:
         await kafka.connect()
+        if spec.cache_mode:
+            await _start_tracking(redis, fan=spec.fans[0] if spec.fans else None)
         publish_task = asyncio.create_task(publisher.run())
         fans = iter(spec.fans)
+        # The cache mode: a repeat is a fan coming back *after* the first check of it ended (a second
+        # signup), not a duplicate request racing it, which would only join the load in flight.
+        # Every first check is taken from the shared iterator before its repeats, so none waits on
+        # a check that no worker has started.
+        first_done = (
+            {f.cache_key: asyncio.Event() for f in spec.fans if not f.repeat} if spec.cache_mode else {}
+        )
 
         async def worker() -> None:
             for fan in fans:  # one shared iterator: each fan is taken by one worker
-                await _check(
-                    fan,
-                    spec=spec,
-                    source=source,
-                    redis=redis,
-                    target=target,
-                    criteria=criteria,
-                    publisher=publisher,
-                    tally=tally,
-                )
+                done = first_done.get(fan.cache_key)
+                if done is not None and fan.repeat:
+                    await done.wait()
+                try:
+                    await _check(
+                        fan,
+                        spec=spec,
+                        source=source,
+                        redis=redis,
+                        target=target,
+                        criteria=criteria,
+                        publisher=publisher,
+                        tally=tally,
+                    )
+                finally:
+                    if done is not None and not fan.repeat:
+                        done.set()
 
         try:
             await asyncio.gather(*(worker() for _ in range(spec.concurrency)))
