@@ -239,16 +239,25 @@ class _Worker:
                 counts["skipped"] += 1
                 return
             claimed.add(key)
-            await self.redis.set(key, {"p": m.partition, "o": m.offset}, ttl=self.s.cache_ttl)
+            try:
+                await self.redis.set(key, {"p": m.partition, "o": m.offset}, ttl=self.s.cache_ttl)
+            except VFError as exc:  # no marker, no event: the whole batch is aborted and read again
+                failures.append(exc)
+                return
             pending.append(self._event(m.value, profile))
             send()
 
+        failures: list[BaseException] = []
         await self.kafka.begin_transaction()
-        try:
-            await asyncio.gather(*(check(m, k) for m, k in zip(batch, keys, strict=True)))
+        await asyncio.gather(*(check(m, k) for m, k in zip(batch, keys, strict=True)))
+        if not failures:
             send(final=True)
-        finally:
-            await asyncio.gather(*sends)  # every send acknowledged (or failed) before commit or abort
+        # every send acknowledged (or failed) before the commit or the abort
+        failures += [
+            r for r in await asyncio.gather(*sends, return_exceptions=True) if isinstance(r, BaseException)
+        ]
+        if failures:
+            raise failures[0]
         await self.kafka.send_offsets_to_transaction(self.consumer, batch)
         await self.kafka.commit_transaction()
         self.stats.checked += len(batch)  # counted once committed: an aborted batch is read again
