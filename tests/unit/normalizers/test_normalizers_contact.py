@@ -218,3 +218,15 @@ def test_email_without_the_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> No
 )
 def test_zip_length_bound(raw: str, expected: str | None) -> None:
     assert n.zip(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["Straße@Example.com", "STRAßE@example.com", "Ǆemal@example.com"])
+def test_email_lower_cases_with_unicodes_lower_case_mapping(raw: str) -> None:
+    """The answer is email_validator's normal form of the address lower-cased by Unicode's own
+    mapping (``str.lower``): a round trip through upper case would fold "ß" into "SS" (Unicode's
+    SpecialCasing) and change the mailbox."""
+    from email_validator import validate_email
+
+    expected = validate_email(raw.lower(), check_deliverability=False).normalized.lower()
+    assert n.email(raw) == expected
+    assert "ß" in expected or "ǆ" in expected
