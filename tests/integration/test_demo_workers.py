@@ -13,7 +13,7 @@ from verifiedfan.stack import KafkaConnection, RedisConnection, SchemaRegistryCo
 
 pytestmark = [pytest.mark.integration, pytest.mark.kafka, pytest.mark.redis]
 
-FANS = 300
+FANS = 240
 
 
 @pytest.fixture(scope="module")
