@@ -132,6 +132,13 @@ def test_secret_query_parameters_wherever_the_query_starts(text: str, expected: 
     assert log.redact_text(text) == expected
 
 
+def test_a_custom_secret_key_is_a_secret_query_parameter() -> None:
+    # The query rule masks the whole value (a list here); the key=value rule alone would stop at ",".
+    redactor = Redactor(keys=("postal",))  # no word of the built-in query list in it
+    url = "GET /geo?" + urlencode({"postal": "75001,75002", "sig": "abc", "lang": "en"}, safe=",")
+    assert redactor.redact_text(url) == f"GET /geo?postal={REDACTED}&sig={REDACTED}&lang=en"
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
