@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import datetime
 import re
 import time
 from typing import Any
@@ -19,7 +20,7 @@ import pytest
 from pydantic import SecretStr
 
 from tests.unit.jwt._jwtkeys import KeyPair
-from verifiedfan.errors import ConfigurationError, InvalidTokenError
+from verifiedfan.errors import ConfigurationError, InvalidTokenError, TokenExpiredError
 from verifiedfan.jwt import HttpxJwksFetcher, JwtSettings, Verifier
 from verifiedfan.jwt._verifier import _kid_of_header, check_token_size, header_kid, peek_header
 
@@ -189,6 +190,30 @@ def test_a_boolean_time_claim_is_not_a_number(rsa_keys: KeyPair) -> None:
     assert pyjwt.decode(token, rsa_keys.public, algorithms=["RS256"])["nbf"] is False
     with pytest.raises(InvalidTokenError, match=r"^invalid token: claim 'nbf' must be a number$"):
         Verifier(public_keys=rsa_keys.public).read_token(token)
+
+
+class _FrozenClock(datetime.datetime):
+    """PyJWT's clock (``datetime.now`` in ``jwt.api_jwt``) stopped at ``NOW``."""
+
+    @classmethod
+    def now(cls, tz: datetime.tzinfo | None = None) -> _FrozenClock:
+        return cls.fromtimestamp(NOW, tz)
+
+
+NOW = 1_800_000_000
+
+
+def test_the_default_leeway_is_ten_seconds(hmac_secret: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pyjwt.api_jwt, "datetime", _FrozenClock)
+    verifier = Verifier(public_keys=hmac_secret, algorithms=["HS256"])
+
+    def expired_ago(seconds: int) -> str:
+        claims = {"iss": "titan-lib", "iat": NOW - 100, "exp": NOW - seconds}
+        return pyjwt.encode(claims, hmac_secret, algorithm="HS256")
+
+    assert verifier.read_token(expired_ago(9))["exp"] == NOW - 9
+    with pytest.raises(TokenExpiredError, match=r"^token expired$"):
+        verifier.read_token(expired_ago(10))  # PyJWT: expired when exp <= now - leeway
 
 
 # -- a verifier built from a JWKS URL passes every JWKS option on -------------------------------------

@@ -219,6 +219,18 @@ def test_a_value_without_secrets_comes_back_as_its_json_copy(value: Any) -> None
     assert log.redact(value, depth=20) == json.loads(json.dumps(value))
 
 
+def test_the_default_depth_is_eight_levels() -> None:
+    value: Any = 1
+    for _ in range(9):
+        value = {"a": value}
+    expected: Any = TRUNCATED  # the ninth level
+    for _ in range(8):
+        expected = {"a": expected}
+    assert log.redact(value) == expected
+    assert Redactor().redact(value) == expected
+    assert Redactor().depth == 8
+
+
 def test_depth_counts_every_container_level() -> None:
     nested = {"a": {"b": {"c": 1}}}
     assert log.redact(nested, depth=2) == {"a": {"b": TRUNCATED}}
