@@ -48,5 +48,8 @@ def test_missing_key_and_missing_secret(tmp_path: Path, clients: SyncAwsClients,
         load_config("prod", tmp_path, environ={}, resolvers=resolvers)
     assert "hidden-value" not in str(info.value)
     (tmp_path / "default.yaml").write_text("x: ${secret:no/such/secret-x1#a}\n")
-    with pytest.raises(AwsNotFoundError):
+    with pytest.raises(
+        AwsNotFoundError,
+        match=r"secretsmanager\.GetSecretValue failed: ResourceNotFoundException: Secrets Manager can't",
+    ):
         load_config("prod", tmp_path, environ={}, resolvers=resolvers)

@@ -83,7 +83,9 @@ async def test_fan_engagement_verifies_as_designed(
 
 
 async def test_user_token_problem_is_a_403_error(apple: AppleMusic, apple_sandbox: AppleMusicSandbox) -> None:
-    with pytest.raises(AppleUserTokenError) as caught:
+    with pytest.raises(
+        AppleUserTokenError, match=r"apple_music: the Music-User-Token was rejected \(403\)"
+    ) as caught:
         await apple.get_user(apple_sandbox.mint_token("expired-token"))
     assert caught.value.status_code == 403
 
@@ -91,7 +93,7 @@ async def test_user_token_problem_is_a_403_error(apple: AppleMusic, apple_sandbo
 async def test_revoked_user_token(apple: AppleMusic, apple_sandbox: AppleMusicSandbox) -> None:
     token = apple_sandbox.mint_token("fan-top-1")
     apple_sandbox.revoke(token=token.access_token)
-    with pytest.raises(AppleUserTokenError):
+    with pytest.raises(AppleUserTokenError, match=r"apple_music: the Music-User-Token was rejected \(403\)"):
         await apple.get_library_songs(token)
 
 
@@ -103,7 +105,9 @@ async def test_developer_token_problem_is_a_401_error(apple_sandbox: AppleMusicS
         private_key=stranger.private_key,
         api_url=apple_sandbox.api_url,
     ) as client:
-        with pytest.raises(AppleDeveloperTokenError) as caught:
+        with pytest.raises(
+            AppleDeveloperTokenError, match=r"apple_music: the developer token was rejected \(401\)"
+        ) as caught:
             await client.get_user(apple_sandbox.mint_token("fan-top-1"))
     assert caught.value.status_code == 401
     assert client.developer_token.mint_count == 2  # re-minted once after the first 401
@@ -150,14 +154,18 @@ def test_developer_token_claims() -> None:
 
 
 def test_a_bad_private_key_fails_at_construction() -> None:
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(
+        ConfigurationError, match=r"cannot sign the Apple Music developer token: ConfigurationError"
+    ):
         AppleMusic(team_id="T", key_id="K", private_key="not a key")
 
 
 async def test_429_over_the_cap(apple: AppleMusic, apple_sandbox: AppleMusicSandbox, sleeps: Sleeps) -> None:
     apple_sandbox.set_faults(retry_after=600)
     apple_sandbox.inject("429")
-    with pytest.raises(RateLimitedError):
+    with pytest.raises(
+        RateLimitedError, match=r"apple_music: GET http://[^/]+/v1/me/storefront returned 429"
+    ):
         await apple.get_user(apple_sandbox.mint_token("fan-top-1"))
     assert sleeps == []
 
@@ -186,7 +194,7 @@ async def test_malformed_answers(
 
 
 async def test_empty_token_is_rejected(apple: AppleMusic) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"token must be a non-empty string or a UserToken"):
         await apple.get_user("")
 
 

@@ -69,7 +69,9 @@ async def test_get_song(apple: AppleMusic, apple_sandbox: AppleMusicSandbox) -> 
 
 
 async def test_unknown_ids_and_storefronts(apple: AppleMusic, apple_sandbox: AppleMusicSandbox) -> None:
-    with pytest.raises(NotFoundError):
+    with pytest.raises(
+        NotFoundError, match=r"apple_music: GET http://[^/]+/v1/catalog/us/songs/1400000001 returned 404"
+    ):
         await apple.get_song("us", "1400000001")
     with pytest.raises(ClientError, match="400"):
         await apple.get_song("zz", seeded(apple_sandbox).tracks[0].apple_id)  # type: ignore[attr-defined]

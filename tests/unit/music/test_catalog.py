@@ -91,7 +91,9 @@ async def test_get_track(spotify: Spotify, spotify_sandbox: SpotifySandbox) -> N
 
 
 async def test_an_unknown_id_is_not_found(spotify: Spotify) -> None:
-    with pytest.raises(NotFoundError):
+    with pytest.raises(
+        NotFoundError, match=r"spotify: GET http://[^/]+/v1/tracks/0000000000000000000000 returned 404"
+    ):
         await spotify.get_track("0000000000000000000000")
     with pytest.raises(ValidationError, match="22 base62"):
         await spotify.get_album("spotify:album:abc")

@@ -56,6 +56,6 @@ async def test_concurrency_is_bounded() -> None:
 
 
 async def test_bad_concurrency() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"concurrency must be >= 1"):
         async for _ in verify_fans(_Counting(), [], artist="x", concurrency=0):
             pass

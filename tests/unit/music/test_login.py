@@ -112,18 +112,30 @@ def test_check_state() -> None:
     check_state("expected-state-value", "expected-state-value")
     with pytest.raises(StateMismatchError, match="does not match"):
         check_state("expected-state-value", "expected-state-valuf")
-    with pytest.raises(StateMismatchError):
+    with pytest.raises(
+        StateMismatchError,
+        match=r"spotify: the callback's state does not match the one sent \(a forged or stale callback\)",
+    ):
         check_state("expected-state-value", None)
-    with pytest.raises(StateMismatchError):
+    with pytest.raises(
+        StateMismatchError,
+        match=r"spotify: the callback's state does not match the one sent \(a forged or stale callback\)",
+    ):
         check_state("expected-state-value", "")
     with pytest.raises(ValidationError, match="expected state is empty"):
         check_state("", "")
 
 
 def test_read_callback_checks_the_state_before_anything_else() -> None:
-    with pytest.raises(StateMismatchError):
+    with pytest.raises(
+        StateMismatchError,
+        match=r"spotify: the callback's state does not match the one sent \(a forged or stale callback\)",
+    ):
         read_callback("https://app.example/cb?error=access_denied&state=other", expected_state="mine-12345")
-    with pytest.raises(StateMismatchError):
+    with pytest.raises(
+        StateMismatchError,
+        match=r"spotify: the callback's state does not match the one sent \(a forged or stale callback\)",
+    ):
         read_callback({"code": "abc"}, expected_state="mine-12345")
     assert read_callback("code=abc&state=mine-12345", expected_state="mine-12345") == "abc"
     with pytest.raises(AuthorizationDeniedError, match="access_denied") as denied:
@@ -136,9 +148,11 @@ def test_read_callback_checks_the_state_before_anything_else() -> None:
 async def test_exchange_code_refuses_bad_input_before_any_io(
     spotify: Spotify, spotify_sandbox: SpotifySandbox
 ) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"code must be the non-empty code of the callback"):
         await spotify.exchange_code("", CALLBACK, new_code_verifier())
-    with pytest.raises(ValidationError):
+    with pytest.raises(
+        ValidationError, match=r"redirect_uri must be an absolute http\(s\) URI without a fragment"
+    ):
         await spotify.exchange_code("code", "not a uri", new_code_verifier())
     with pytest.raises(ValidationError, match="RFC 7636"):
         await spotify.exchange_code("code", CALLBACK, "bad verifier")
@@ -182,9 +196,15 @@ async def test_a_replayed_code_is_refused_and_revokes_the_first_tokens(
     assert replay.value.reason == "invalid_code"
     assert replay.value.status == 400
     assert spotify_sandbox.stats()["replayed_codes"] == 1
-    with pytest.raises(UserTokenExpiredError):
+    with pytest.raises(
+        UserTokenExpiredError,
+        match=r"spotify: the user's access token expired or was revoked \(401\) and no refresh token was",
+    ):
         await spotify.get_user(first.access_token)
-    with pytest.raises(TokenRefreshError):
+    with pytest.raises(
+        TokenRefreshError,
+        match=r"spotify: the refresh token was rejected \(revoked or invalid\); the user must sign in again",
+    ):
         await spotify.get_user(first)
 
 
@@ -194,7 +214,10 @@ async def test_a_forged_state_is_refused_before_the_code_is_used(
     mine = spotify.authorization_url(CALLBACK)
     theirs = spotify.authorization_url(CALLBACK)  # an attacker's own login, its callback planted
     planted = spotify_sandbox.authorize(theirs.url, user="casual-listener")
-    with pytest.raises(StateMismatchError):
+    with pytest.raises(
+        StateMismatchError,
+        match=r"spotify: the callback's state does not match the one sent \(a forged or stale callback\)",
+    ):
         read_callback(planted, expected_state=mine.state)
     assert spotify_sandbox.stats().get("authorization_code_grants", 0) == 0
 
@@ -204,7 +227,10 @@ async def test_a_wrong_verifier_is_refused(spotify: Spotify, spotify_sandbox: Sp
     with pytest.raises(AuthorizationCodeError, match="code_verifier was incorrect") as wrong:
         await spotify.exchange_code(code, CALLBACK, new_code_verifier())
     assert wrong.value.reason == "code_verifier"
-    with pytest.raises(AuthorizationCodeError) as missing:
+    with pytest.raises(
+        AuthorizationCodeError,
+        match=r"spotify: the authorization code was refused \(code_verifier was incorrect\); start the",
+    ) as missing:
         await spotify.exchange_code(code, CALLBACK)
     assert missing.value.reason == "code_verifier"
 
@@ -245,7 +271,10 @@ async def test_a_code_issued_to_another_app_is_refused(
     spotify: Spotify, other_app: Spotify, spotify_sandbox: SpotifySandbox
 ) -> None:
     code, verifier = await sign_in(other_app, spotify_sandbox)
-    with pytest.raises(AuthorizationCodeError) as foreign:
+    with pytest.raises(
+        AuthorizationCodeError,
+        match=r"spotify: the authorization code was refused \(Invalid authorization code\); start the",
+    ) as foreign:
         await spotify.exchange_code(code, CALLBACK, verifier)
     assert foreign.value.reason == "invalid_code"
     assert (await other_app.exchange_code(code, CALLBACK, verifier)).access_token  # still its own
@@ -255,7 +284,9 @@ async def test_a_declined_consent(spotify: Spotify, spotify_sandbox: SpotifySand
     login = spotify.authorization_url(CALLBACK)
     callback = spotify_sandbox.authorize(login.url, deny=True)
     assert query_of(callback) == {"error": "access_denied", "state": login.state}
-    with pytest.raises(AuthorizationDeniedError):
+    with pytest.raises(
+        AuthorizationDeniedError, match=r"spotify: the authorization was not granted \(access_denied\)"
+    ):
         read_callback(callback, expected_state=login.state)
 
 
@@ -286,7 +317,10 @@ def test_the_sync_client_signs_in(spotify_sandbox: SpotifySandbox) -> None:
         )
         token = spotify.exchange_code(code, CALLBACK, login.code_verifier)
         assert spotify.get_user(token).id == "fan-rank-10"
-        with pytest.raises(AuthorizationCodeError):
+        with pytest.raises(
+            AuthorizationCodeError,
+            match=r"spotify: the authorization code was refused \(Invalid authorization code\); start the",
+        ):
             spotify.exchange_code(code, CALLBACK, login.code_verifier)
 
 
@@ -296,7 +330,10 @@ async def test_no_code_verifier_or_token_in_any_log_line_or_error(
     with capture_logs("debug") as logs:
         code, verifier = await sign_in(spotify, spotify_sandbox)
         token = await spotify.exchange_code(code, CALLBACK, verifier)
-        with pytest.raises(AuthorizationCodeError) as replay:
+        with pytest.raises(
+            AuthorizationCodeError,
+            match=r"spotify: the authorization code was refused \(Invalid authorization code\); start the",
+        ) as replay:
             await spotify.exchange_code(code, CALLBACK, verifier)
     assert logs.lines, "nothing was logged: the test would prove nothing"
     assert token.refresh_token is not None

@@ -27,5 +27,5 @@ def test_expires_within(expires_at: float | None, expected: bool) -> None:
 
 def test_models_are_frozen() -> None:
     artist = Artist(id="a", name="A", platform="spotify")
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(dataclasses.FrozenInstanceError, match=r"cannot assign to field 'name'"):
         artist.name = "B"  # type: ignore[misc]

@@ -47,9 +47,9 @@ async def test_a_private_playlist_is_its_owners_only(
     top = (await spotify.get_user_playlists(owner))[2]
     assert top.public is False
     assert (await spotify.get_playlist(top.id, token=owner)).total_tracks == 20
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=r"spotify: GET http://[^/]+/v1/playlists/\w+ returned 404"):
         await spotify.get_playlist(top.id)  # the app
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=r"spotify: GET http://[^/]+/v1/playlists/\w+ returned 404"):
         await spotify.get_playlist(top.id, token=spotify_sandbox.mint_token("fan-top-1"))
 
 

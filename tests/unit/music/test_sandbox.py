@@ -176,17 +176,20 @@ def test_named_users_are_listed(spotify_sandbox: SpotifySandbox) -> None:
 
 
 def test_unknown_users_cannot_get_tokens(spotify_sandbox: SpotifySandbox) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"sandbox tokens failed: unknown sandbox user 'nobody'"):
         spotify_sandbox.mint_token("nobody")
 
 
 def test_inject_rejects_unknown_outcomes(spotify_sandbox: SpotifySandbox) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(
+        ValidationError,
+        match=r"sandbox inject failed: unknown outcomes \['418'\]; known: \['400', '401', '403', '404',",
+    ):
         spotify_sandbox.inject("418")
 
 
 def test_faults_are_validated() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"error_rate must be between 0 and 1"):
         Faults(error_rate=1.5)
 
 
@@ -226,7 +229,7 @@ def test_delayed_answers_are_delivered_in_order(spotify_sandbox: SpotifySandbox)
 
 
 def test_url_before_start_is_an_error() -> None:
-    with pytest.raises(NotConnectedError):
+    with pytest.raises(NotConnectedError, match=r"the spotify sandbox is not started"):
         _ = SpotifySandbox().url
 
 

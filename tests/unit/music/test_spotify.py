@@ -95,7 +95,10 @@ async def test_top_tracks_for_each_time_range(
 async def test_bad_time_range_is_rejected_before_any_request(
     spotify: Spotify, spotify_sandbox: SpotifySandbox
 ) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(
+        ValidationError,
+        match=r"time_range must be one of \('short_term', 'medium_term', 'long_term'\), got 'forever'",
+    ):
         await spotify.get_top_artists("token", time_range="forever")  # type: ignore[arg-type]
     assert spotify_sandbox.stats().get("api_requests", 0) == 0
 
@@ -230,7 +233,10 @@ async def test_a_revoked_refresh_token_raises_token_refresh_error(
 ) -> None:
     token = spotify_sandbox.mint_token("expired-token")
     spotify_sandbox.revoke(user_id="expired-token")
-    with pytest.raises(TokenRefreshError) as caught:
+    with pytest.raises(
+        TokenRefreshError,
+        match=r"spotify: the refresh token was rejected \(revoked or invalid\); the user must sign in",
+    ) as caught:
         await spotify.get_user(token)
     assert caught.value.__cause__ is not None
 
@@ -239,7 +245,10 @@ async def test_an_expired_string_token_is_unauthorized(
     spotify: Spotify, spotify_sandbox: SpotifySandbox
 ) -> None:
     token = spotify_sandbox.mint_token("expired-token")
-    with pytest.raises(UnauthorizedError):
+    with pytest.raises(
+        UnauthorizedError,
+        match=r"spotify: the user's access token expired or was revoked \(401\) and no refresh token was",
+    ):
         await spotify.get_user(token.access_token)
     assert spotify_sandbox.stats().get("refresh_grants", 0) == 0
 
@@ -248,7 +257,10 @@ async def test_a_token_without_refresh_token_is_not_refreshed(
     spotify: Spotify, spotify_sandbox: SpotifySandbox
 ) -> None:
     token = spotify_sandbox.mint_token("expired-token")
-    with pytest.raises(UnauthorizedError):
+    with pytest.raises(
+        UnauthorizedError,
+        match=r"spotify: the user's access token expired or was revoked \(401\) and no refresh token was",
+    ):
         await spotify.get_user(UserToken(access_token=token.access_token, expires_at=token.expires_at))
 
 
@@ -267,7 +279,10 @@ async def test_wrong_client_credentials_fail_the_refresh(spotify_sandbox: Spotif
         api_url=spotify_sandbox.api_url,
         accounts_url=spotify_sandbox.accounts_url,
     ) as wrong:
-        with pytest.raises(TokenRefreshError):
+        with pytest.raises(
+            TokenRefreshError,
+            match=r"spotify: the refresh token was rejected \(revoked or invalid\); the user must sign in",
+        ):
             await wrong.get_user(spotify_sandbox.mint_token("expired-token"))
 
 
@@ -288,7 +303,7 @@ async def test_429_over_the_cap_raises_at_once(
 ) -> None:
     spotify_sandbox.set_faults(retry_after=3600)
     spotify_sandbox.inject("429")
-    with pytest.raises(RateLimitedError) as caught:
+    with pytest.raises(RateLimitedError, match=r"spotify: GET http://[^/]+/v1/me returned 429") as caught:
         await spotify.get_user(spotify_sandbox.mint_token("fan-top-1"))
     assert caught.value.retry_after == 3600
     assert sleeps == []
@@ -307,7 +322,7 @@ async def test_5xx_past_the_retries_raises_server_error(
     spotify: Spotify, spotify_sandbox: SpotifySandbox
 ) -> None:
     spotify_sandbox.inject("503", "503", "503", "503")
-    with pytest.raises(ServerError) as caught:
+    with pytest.raises(ServerError, match=r"spotify: GET http://[^/]+/v1/me returned 503") as caught:
         await spotify.get_user(spotify_sandbox.mint_token("fan-top-1"))
     assert caught.value.status_code == 503
 
@@ -326,7 +341,7 @@ async def test_malformed_answers_raise_response_format_error(
 async def test_followed_artists_malformed(spotify: Spotify, spotify_sandbox: SpotifySandbox) -> None:
     token = spotify_sandbox.mint_token("follower")
     spotify_sandbox.inject("malformed")
-    with pytest.raises(ResponseFormatError):
+    with pytest.raises(ResponseFormatError, match=r"the page has no 'artists\.items'"):
         await spotify.get_followed_artists(token)
 
 
@@ -349,9 +364,11 @@ async def test_no_token_reaches_the_logs(
 
 
 def test_configuration_errors() -> None:
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ConfigurationError, match=r"Spotify needs a client_id and a client_secret"):
         Spotify(client_id="", client_secret="x")
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(
+        ConfigurationError, match=r"Spotify api_url must be an http\(s\) URL, got 'ftp://nope'"
+    ):
         Spotify(client_id="a", client_secret="b", api_url="ftp://nope")
 
 

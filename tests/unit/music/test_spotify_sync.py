@@ -52,7 +52,10 @@ def test_top_artists_and_tracks(client: SyncSpotify, spotify_sandbox: SpotifySan
     artists = client.get_top_artists(token, limit=10)
     assert artists[9].name == spotify_sandbox.target_artist.name
     assert [t.rank for t in client.get_top_tracks(token, limit=3)] == [1, 2, 3]
-    with pytest.raises(ValidationError):
+    with pytest.raises(
+        ValidationError,
+        match=r"time_range must be one of \('short_term', 'medium_term', 'long_term'\), got 'always'",
+    ):
         client.get_top_artists(token, time_range="always")  # type: ignore[arg-type]
 
 
@@ -102,7 +105,10 @@ def test_rejected_token_refreshed_and_replayed(client: SyncSpotify, spotify_sand
 def test_revoked_refresh_token(client: SyncSpotify, spotify_sandbox: SpotifySandbox) -> None:
     token = spotify_sandbox.mint_token("expired-token")
     spotify_sandbox.revoke(user_id="expired-token")
-    with pytest.raises(TokenRefreshError):
+    with pytest.raises(
+        TokenRefreshError,
+        match=r"spotify: the refresh token was rejected \(revoked or invalid\); the user must sign in again",
+    ):
         client.get_user(token)
 
 
@@ -111,7 +117,7 @@ def test_429_over_the_cap(
 ) -> None:
     spotify_sandbox.set_faults(retry_after=999)
     spotify_sandbox.inject("429")
-    with pytest.raises(RateLimitedError):
+    with pytest.raises(RateLimitedError, match=r"spotify: GET http://[^/]+/v1/me returned 429"):
         client.get_user(spotify_sandbox.mint_token("fan-top-1"))
     assert sync_sleeps == []
 
@@ -129,5 +135,7 @@ def test_429_and_5xx_then_success(
 def test_malformed_answer(client: SyncSpotify, spotify_sandbox: SpotifySandbox) -> None:
     token = spotify_sandbox.mint_token("fan-top-1")
     spotify_sandbox.inject("malformed")
-    with pytest.raises(ResponseFormatError):
+    with pytest.raises(
+        ResponseFormatError, match=r"spotify /v1/me/tracks: Object missing required field `items`"
+    ):
         client.get_saved_tracks(token)

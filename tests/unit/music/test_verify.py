@@ -176,5 +176,7 @@ def test_bad_criteria_are_rejected(kwargs: dict[str, object]) -> None:
 
 @pytest.mark.parametrize("artist", ["", "   "])
 def test_an_empty_target_is_rejected(artist: str) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(
+        ValidationError, match=r"artist must be a TargetArtist, an Artist or a non-empty string"
+    ):
         verify_fan(engagement(1), artist=artist)
