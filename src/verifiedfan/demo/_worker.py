@@ -82,7 +82,7 @@ class WorkerSettings(BaseSettings):
     batch_size: int = 200
     cache_ttl: float = 600.0
     session_timeout: float = 6.0
-    transaction_timeout: float = 10.0
+    transaction_timeout: float = 60.0  # a batch must commit within it, or the broker aborts it
 
     @property
     def transactional_id(self) -> str:

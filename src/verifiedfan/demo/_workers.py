@@ -58,7 +58,7 @@ class WorkersOptions:
     repeat_ratio: float = 0.1
     seed: int = 7
     concurrency: int = 64
-    batch_size: int = 200
+    batch_size: int = 100
     partitions: int = 0
     kill_after: float | None = None
     timeout: float = 180.0
