@@ -93,6 +93,21 @@ async def test_the_latest_schema_is_cached_until_the_ttl(registry: FakeSchemaReg
     assert (await formatter.encode_many([event()], topic="t")).schema_id == 2
 
 
+async def test_invalidate_forgets_the_cached_schema_of_that_topic_only(registry: FakeSchemaRegistry) -> None:
+    clock = Clock()
+    formatter = await avro(registry, cache_ttl=60.0, clock=clock)
+    await registry.client().register("u-value", V1)
+    await formatter.encode_many([event()], topic="t")
+    await formatter.encode_many([event()], topic="u")
+    await registry.client().register("t-value", V2)
+    await registry.client().register("u-value", V2)
+    formatter.invalidate("u")  # another topic: t keeps its cached version
+    assert (await formatter.encode_many([event()], topic="t")).schema_id == 1
+    assert (await formatter.encode_many([event()], topic="u")).schema_id == 2  # well before the TTL
+    formatter.invalidate()  # every topic
+    assert (await formatter.encode_many([event()], topic="t")).schema_id == 2
+
+
 async def test_a_stale_schema_is_kept_when_the_registry_is_down(registry: FakeSchemaRegistry) -> None:
     clock = Clock()
     formatter = await avro(registry, cache_ttl=60.0, clock=clock)
