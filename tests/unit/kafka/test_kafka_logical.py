@@ -169,3 +169,30 @@ async def test_without_a_dead_letter_topic_the_consumer_stops_naming_the_message
         await consumer.skip(info.value)
         seen.extend([m.value async for m in consumer.messages(idle_timeout=0.1)])
     assert seen == [1, 3]
+
+
+def _field_of(type_: Any) -> Any:
+    return fastavro.parse_schema({"type": "record", "name": "R", "fields": [{"name": "x", "type": type_}]})
+
+
+@pytest.mark.parametrize(
+    ("type_", "ranged"),
+    [
+        ("long", False),
+        ({"type": "bytes", "logicalType": "decimal", "precision": 4, "scale": 2}, False),
+        ({"type": "string", "logicalType": "uuid"}, False),
+        ({"type": "array", "items": "int"}, False),
+        ({"type": "int", "logicalType": "date"}, True),
+        ({"type": "array", "items": {"type": "int", "logicalType": "time-millis"}}, True),
+        ({"type": "map", "values": {"type": "long", "logicalType": "timestamp-micros"}}, True),
+        (["null", {"type": "long", "logicalType": "local-timestamp-millis"}], True),
+        ({"type": "record", "name": "In", "fields": [{"name": "t", "type": "string"}]}, False),
+    ],
+)
+def test_has_ranged_logical_finds_the_date_and_time_types_at_any_depth(type_: Any, ranged: bool) -> None:
+    """The date and time logical types of the Avro specification are the ranged ones (decimal and uuid
+    are not); a schema without one needs no range check and no range-safe copy."""
+    from verifiedfan.kafka._logical import has_ranged_logical
+
+    assert has_ranged_logical(_field_of(type_)) is ranged
+    assert (compile_range_check(_field_of(type_)) is not None) is ranged
