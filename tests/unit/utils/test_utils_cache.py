@@ -168,3 +168,15 @@ async def test_a_cancelled_waiter_does_not_cancel_the_shared_load() -> None:
     assert await second == 5
     assert first.cancelled()
     assert cache.get("k") == 5
+
+
+def test_clear_drops_every_entry_and_the_cache_still_works() -> None:
+    cache: TtlCache[int] = TtlCache(4, 10, clock=Clock())
+    cache.set("a", 1)
+    cache.set("b", 2)
+    cache.clear()
+    assert len(cache) == 0
+    assert ("a" in cache, "b" in cache) == (False, False)
+    assert cache.get("a") is None
+    cache.set("a", 3)
+    assert cache.get("a") == 3
