@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from verifiedfan.errors import ConfigurationError, UnauthorizedError, VFTimeoutError
 from verifiedfan.http import (
     ApiClient,
     ApiSettings,
@@ -25,6 +26,7 @@ from verifiedfan.http import (
 )
 
 DATA = list(range(12))
+ME_401 = r"^things: GET https://things\.example/v1/me returned 401$"
 
 
 class Api(ApiClient):
@@ -228,3 +230,106 @@ def test_log_is_silent_above_debug(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="verifiedfan.http"):
         client._log("sync_things")
     assert caplog.records == []
+
+
+# -- construction and calls ---------------------------------------------------------------------------
+
+
+async def test_the_base_url_defaults_to_the_injected_clients() -> None:
+    async with HttpClient(service_name="things", base_url="https://h.example/api/") as http:
+        assert Api(http=http).base_url == "https://h.example/api"
+    assert Api().base_url == ""
+
+
+async def test_http_and_transport_together_are_refused() -> None:
+    async with HttpClient(service_name="things") as http:
+        with pytest.raises(ConfigurationError, match=r"^things: pass either http= or transport=, not both$"):
+            Api(http=http, transport=httpx.MockTransport(lambda r: httpx.Response(200)))
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+async def test_an_absolute_route_template_is_not_joined(scheme: str) -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(200, json={})
+
+    async with api(handler) as client:
+        await client._call("GET", scheme + "://other.example/v2/{id}", path={"id": "a b"})
+    assert seen == [f"{scheme}://other.example/v2/a%20b"]
+
+
+async def test_a_relative_next_url_is_joined_to_the_base_url() -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(200, json={})
+
+    async with api(handler) as client:
+        await client._call("GET", "/v1/things", url="/XY/page2")
+        await client._call("GET", "/v1/things", url="XY/page3")
+    assert seen == ["https://things.example/XY/page2", "https://things.example/XY/page3"]
+
+
+async def test_call_options_reach_the_request() -> None:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(500 if len(sent) % 2 else 200, json={})
+
+    async with api(handler, retry=RetryPolicy(max_retries=1, jitter=lambda: 0.0)) as client:
+        await client._call("POST", "/json", json={"a": 1}, idempotency_key="k-1")
+        await client._call("PATCH", "/form", data={"f": "v"}, retry_non_idempotent=True)
+    assert [(r.method, r.url.path) for r in sent] == [
+        ("POST", "/json"),
+        ("POST", "/json"),
+        ("PATCH", "/form"),
+        ("PATCH", "/form"),
+    ]
+    assert (json.loads(sent[0].content), sent[0].headers["idempotency-key"]) == ({"a": 1}, "k-1")
+    assert sent[2].content == b"f=v"
+
+
+async def test_a_per_call_timeout_reaches_the_request() -> None:
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(5)
+        return httpx.Response(200)  # pragma: no cover - cut by the timeout
+
+    async with api(slow, retry=RetryPolicy.never()) as client:
+        with pytest.raises(VFTimeoutError, match=r"total 0\.05s"):
+            await client._call("GET", "/slow", timeout=0.05)
+
+
+async def test_a_401_is_replayed_once_only() -> None:
+    paths: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path)
+        if len(paths) > 6:  # pragma: no cover - a replay loop
+            raise AssertionError("replayed without end")
+        if request.url.path == "/oauth/token":
+            return httpx.Response(200, json={"access_token": f"t{len(paths)}", "expires_in": 3600})
+        return httpx.Response(401)
+
+    async with HttpClient(service_name="oauth2", transport=httpx.MockTransport(handler)) as token_http:
+        auth = OAuth2ClientCredentials(
+            token_url="https://things.example/oauth/token", client_id="c", client_secret="s", http=token_http
+        )
+        async with api(handler, auth=auth, retry=RetryPolicy.never()) as client:
+            with pytest.raises(UnauthorizedError, match=ME_401):
+                await client._call("GET", "/v1/me")
+    assert paths == ["/oauth/token", "/v1/me", "/oauth/token", "/v1/me"]
+
+
+async def test_a_401_without_auth_goes_through_the_error_map() -> None:
+    async with api(lambda r: httpx.Response(401), retry=RetryPolicy.never()) as client:
+        with pytest.raises(UnauthorizedError, match=ME_401):
+            await client._call("GET", "/v1/me", auth=None)
+
+
+async def test_call_json_of_an_empty_body_is_none() -> None:
+    async with api(lambda r: httpx.Response(204)) as client:
+        assert await client._call_json("DELETE", "/v1/x") is None
