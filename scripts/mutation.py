@@ -5,6 +5,7 @@ Run on demand (it takes minutes per module), not from scripts/test.sh:
     bash scripts/mutation.sh                 # every module below
     bash scripts/mutation.sh http-config     # one or more by name
     bash scripts/mutation.sh --list          # the names
+    bash scripts/mutation.sh --survivors NAME   # re-check only the last run's survivors (new tests)
 
 Each module runs mutmut in its own scratch directory `.mutmut/<name>/` (symlinks to src/ and tests/ plus a
 copy of pyproject.toml whose [tool.mutmut] table is narrowed to that module and its tests), so the runs
@@ -103,18 +104,28 @@ def _statuses(work: Path, env: dict[str, str]) -> dict[str, str]:
     return found
 
 
-def run(name: str, children: int) -> tuple[str, int, int, int, int, list[str]]:
+def run(name: str, children: int, survivors_only: bool = False) -> tuple[str, int, int, int, int, list[str]]:
     target = TARGETS[name]
-    work = _prepare(name, target)
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
-    print(f"== {name}: mutating {target.module} against {' '.join(target.tests)}", flush=True)
-    subprocess.run(
-        [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
-        cwd=work,
-        env=env,
-        check=False,
-    )
+    again: list[str] = []
+    if survivors_only and (SCRATCH / name / "mutants").is_dir():
+        # Re-check only the mutants that survived the last run, with the tests as they are now (mutmut
+        # collects the stats of new tests incrementally). A killed mutant stays killed when only tests
+        # were added; after a change to the module itself run it in full.
+        work = SCRATCH / name
+        again = sorted(m for m, status in _statuses(work, env).items() if status in SURVIVED)
+        print(f"== {name}: re-checking {len(again)} survivors of the last run", flush=True)
+    else:
+        work = _prepare(name, target)
+        print(f"== {name}: mutating {target.module} against {' '.join(target.tests)}", flush=True)
+    if again or not survivors_only:
+        subprocess.run(
+            [sys.executable, "-m", "mutmut", "run", "--max-children", str(children), *again],
+            cwd=work,
+            env=env,
+            check=False,
+        )
     statuses = _statuses(work, env)
     killed = sum(status in KILLED for status in statuses.values())
     survivors = sorted(m for m, status in statuses.items() if status in SURVIVED)
@@ -129,6 +140,11 @@ def main() -> int:
     parser.add_argument("names", nargs="*", help="modules to mutate (default: all)")
     parser.add_argument("--list", action="store_true", help="print the module names and exit")
     parser.add_argument("--children", type=int, default=2, help="mutmut workers (default 2)")
+    parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="keep the last run's results and re-check only its survivors (after adding tests)",
+    )
     args = parser.parse_args()
     if args.list:
         for name, target in TARGETS.items():
@@ -137,7 +153,7 @@ def main() -> int:
     unknown = [n for n in args.names if n not in TARGETS]
     if unknown:
         parser.error(f"unknown module(s) {unknown}; known: {sorted(TARGETS)}")
-    rows = [run(name, args.children) for name in (args.names or list(TARGETS))]
+    rows = [run(name, args.children, args.survivors) for name in (args.names or list(TARGETS))]
     print()
     print(f"{'module':45} {'mutants':>8} {'killed':>7} {'survived':>9} {'score':>7}")
     for module, total, killed, survived, skipped, _ in rows:

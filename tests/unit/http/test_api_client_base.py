@@ -23,6 +23,7 @@ from verifiedfan.http import (
     OAuth2ClientCredentials,
     OffsetPager,
     RetryPolicy,
+    Timeouts,
 )
 
 DATA = list(range(12))
@@ -333,3 +334,42 @@ async def test_a_401_without_auth_goes_through_the_error_map() -> None:
 async def test_call_json_of_an_empty_body_is_none() -> None:
     async with api(lambda r: httpx.Response(204)) as client:
         assert await client._call_json("DELETE", "/v1/x") is None
+
+
+async def test_timeouts_and_headers_of_the_constructor_reach_the_request() -> None:
+    seen: list[str | None] = []
+
+    async def slow(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("x-app"))
+        await asyncio.sleep(5)
+        return httpx.Response(200)  # pragma: no cover - cut by the timeout
+
+    client = api(
+        slow, timeouts=Timeouts(connect=0.05, total=0.05), headers={"X-App": "vf"}, retry=RetryPolicy.never()
+    )
+    async with client:
+        with pytest.raises(VFTimeoutError, match=r"total 0\.05s"):
+            await client._call("GET", "/slow")
+    assert seen == ["vf"]
+
+
+async def test_a_base_url_that_is_not_http_is_refused_with_an_injected_client() -> None:
+    async with HttpClient(service_name="things") as http:
+        with pytest.raises(
+            ConfigurationError, match=r"^things: base_url must be an http\(s\) URL, got 'ftp://x'$"
+        ):
+            Api(base_url="ftp://x", http=http)
+
+
+async def test_max_in_flight_of_one_is_a_single_slot() -> None:
+    server = OffsetServer()
+    async with api(server, max_in_flight=1) as client:
+        got = [i async for i in client._aiter("/v1/things", OffsetPager(page_size=3), concurrency=3)]
+    assert sorted(got) == DATA
+    assert server.most_in_flight == 1
+
+
+@pytest.mark.parametrize("max_in_flight", [0, -1])
+def test_max_in_flight_below_one_is_refused(max_in_flight: int) -> None:
+    with pytest.raises(ConfigurationError, match=r"^things: max_in_flight must be at least 1$"):
+        Api(base_url="https://things.example", max_in_flight=max_in_flight)

@@ -106,7 +106,8 @@ class SyncApiClient:
                 f"{self.service_name}: base_url must be an http(s) URL, got {self.base_url!r}"
             )
         self._auth = auth
-        in_flight = max_in_flight or limits.max_connections
+        # `is None`, not `or`: max_in_flight=0 must be refused, not read as "the default"
+        in_flight = limits.max_connections if max_in_flight is None else max_in_flight
         if in_flight < 1:
             raise ConfigurationError(f"{self.service_name}: max_in_flight must be at least 1")
         self._slots = Slots(in_flight)
