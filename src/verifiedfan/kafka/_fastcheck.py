@@ -65,8 +65,21 @@ def _always(v: Any) -> bool:
 
 def compile_check(parsed: Any) -> Check:
     """A function telling whether the writer can be trusted with a datum of this parsed schema."""
-    named: dict[str, Any] = parsed.get("__named_schemas", {}) if isinstance(parsed, dict) else {}
-    return _build(parsed, named, {}) or _always
+    return _build(parsed, _named_schemas(parsed), {}) or _always
+
+
+def _named_schemas(parsed: Any) -> dict[str, Any]:
+    """The named types of a parsed schema. fastavro keeps them in ``__named_schemas`` of the top
+    record, or of each branch when the schema itself is a union (it then returns a list)."""
+    if isinstance(parsed, dict):
+        found: dict[str, Any] = parsed.get("__named_schemas", {})
+        return found
+    named: dict[str, Any] = {}
+    if isinstance(parsed, list):
+        for branch in parsed:
+            if isinstance(branch, dict):
+                named.update(branch.get("__named_schemas", {}))
+    return named
 
 
 def _build(schema: Any, named: dict[str, Any], built: dict[str, Check | None]) -> Check | None:
@@ -144,8 +157,7 @@ schema names (fastavro's writer drops them silently), each with the field names 
 
 def compile_unknown_fields(parsed: Any) -> UnknownFields:
     """A function listing the keys of a datum that are not fields of the (nested) records."""
-    named: dict[str, Any] = parsed.get("__named_schemas", {}) if isinstance(parsed, dict) else {}
-    return _unknown(parsed, named, {}) or _no_unknown
+    return _unknown(parsed, _named_schemas(parsed), {}) or _no_unknown
 
 
 def _no_unknown(v: Any, prefix: str) -> list[tuple[str, frozenset[str]]]:
