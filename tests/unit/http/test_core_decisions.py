@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from verifiedfan.correlation import CORRELATION_HEADER, correlation_scope
+from verifiedfan.correlation import CORRELATION_HEADER, correlation_scope, current_correlation_id
 from verifiedfan.errors import (
     NetworkError,
     NotFoundError,
@@ -84,7 +84,9 @@ def prepare(core: ClientCore, method: str = "GET", path: str = "/items", **kwarg
         "route": None,
     }
     options.update(kwargs)
-    return core.prepare(method, path, **options)
+    # as HttpClient.request does: a correlation id created for the call must not leak into later tests
+    with correlation_scope(current_correlation_id()):
+        return core.prepare(method, path, **options)
 
 
 def answer(status: int, headers: dict[str, str] | None = None, content: bytes = b"") -> Answer:
