@@ -78,20 +78,20 @@ async def test_chunks_under_1_mb_measured_by_botocore(
 
 
 @pytest.mark.parametrize(
-    "bad",
+    ("bad", "message"),
     [
-        {"MetricName": "x", "Value": math.nan},
-        {"MetricName": "x", "Value": math.inf},
-        {"MetricName": "x", "Values": [1.0, -math.inf]},
-        {"MetricName": "x", "Value": 2.0**361},
-        {"MetricName": "", "Value": 1},
-        {"MetricName": "x"},
+        ({"MetricName": "x", "Value": math.nan}, "CloudWatch refuses NaN and infinity, got nan"),
+        ({"MetricName": "x", "Value": math.inf}, "CloudWatch refuses NaN and infinity, got inf"),
+        ({"MetricName": "x", "Values": [1.0, -math.inf]}, "CloudWatch refuses NaN and infinity, got -inf"),
+        ({"MetricName": "x", "Value": 2.0**361}, r"CloudWatch values must be within ±2\^360, got 4\.69"),
+        ({"MetricName": "", "Value": 1}, "MetricName must be a non-empty string"),
+        ({"MetricName": "x"}, "a datum needs Value, Values or StatisticValues"),
     ],
 )
-async def test_bad_data_refused_before_io(aws_clients: AwsClients, bad: dict[str, Any]) -> None:
+async def test_bad_data_refused_before_io(aws_clients: AwsClients, bad: dict[str, Any], message: str) -> None:
     faulty = FaultyClient(await aws_clients.cloudwatch())
     cloudwatch = CloudWatch(clients=AwsClients(clients={"cloudwatch": faulty}))
-    with pytest.raises(AwsValidationError):
+    with pytest.raises(AwsValidationError, match=r"^metrics\[1\]: " + message):
         await cloudwatch.put_metric_data("ns", [{"MetricName": "ok", "Value": 1}, bad])
     with pytest.raises(AwsValidationError, match="finite"):
         await cloudwatch.put_metrics("ns", "x", math.nan)

@@ -101,7 +101,10 @@ async def test_failed_records_are_resent_once_each(
 
 
 async def test_unknown_stream_is_not_found(aws_clients: AwsClients) -> None:
-    with pytest.raises(AwsNotFoundError):
+    with pytest.raises(
+        AwsNotFoundError,
+        match=r"firehose\.PutRecord failed: ResourceNotFoundException: Firehose no-such-stream",
+    ):
         await Firehose("no-such-stream", clients=aws_clients).put(b"x")
 
 

@@ -121,7 +121,10 @@ async def test_a_record_that_keeps_failing_blocks_its_key_only(
 
 
 async def test_unknown_stream_is_not_found(aws_clients: AwsClients) -> None:
-    with pytest.raises(AwsNotFoundError):
+    with pytest.raises(
+        AwsNotFoundError,
+        match=r"kinesis\.DescribeStreamSummary failed: ResourceNotFoundException: Stream no-such-stream",
+    ):
         await Kinesis("no-such-stream", clients=aws_clients).describe()
 
 

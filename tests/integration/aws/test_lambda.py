@@ -181,7 +181,10 @@ async def test_invocations_are_client_spans(
         async with AwsClients(lambda_settings, trace=True) as clients:
             lam = Lambda(clients=clients)
             await lam.invoke(fn.name, {"a": 1})
-            with pytest.raises(AwsNotFoundError):
+            with pytest.raises(
+                AwsNotFoundError,
+                match=r"lambda\.Invoke failed: ResourceNotFoundException: Function not found",
+            ):
                 await lam.invoke("not-deployed", {})
         shutdown_tracing()
         spans = list(exporter.get_finished_spans())
