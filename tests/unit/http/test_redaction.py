@@ -117,3 +117,12 @@ def test_a_secret_url_is_registered_once_and_only_for_http() -> None:
     add_secret_url("ftp://files-mutb.example/SECRET10")
     add_secret_url("hooks-mutb.example/relative")
     assert not [u for u in _core._SECRET_URLS if "files-mutb" in u or u.startswith("hooks-mutb")]
+
+
+def test_a_secret_url_ending_in_x_and_user_info_with_an_at_sign() -> None:
+    hook = "https://hooks-mutb.example/services/T2/SECRETX"
+    add_secret_url(hook)
+    hidden = "https://hooks-mutb.example/[REDACTED]"
+    assert redact_url(hook) == hidden
+    assert redact_url("https://user:p@ss@hooks-mutb.example/services/T2/SECRETX") == hidden
+    assert redact_url(hook + "?email=fan@example.com") == hidden  # an @ outside the authority
