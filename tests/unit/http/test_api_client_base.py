@@ -373,3 +373,50 @@ async def test_max_in_flight_of_one_is_a_single_slot() -> None:
 def test_max_in_flight_below_one_is_refused(max_in_flight: int) -> None:
     with pytest.raises(ConfigurationError, match=r"^things: max_in_flight must be at least 1$"):
         Api(base_url="https://things.example", max_in_flight=max_in_flight)
+
+
+async def test_aiter_pages_gets_one_page_at_a_time_by_default() -> None:
+    server = OffsetServer()
+    async with api(server) as client:
+        pages = [p async for p in client._aiter_pages("/v1/things", OffsetPager(page_size=3))]
+    assert [i for page in pages for i in page] == DATA
+    assert server.most_in_flight == 1
+
+
+@pytest.mark.parametrize("decoded", [False, True])
+async def test_call_options_reach_every_page(decoded: bool) -> None:
+    server = OffsetServer()
+    async with api(server) as client:
+        options: dict[str, Any] = {"decode": json.loads} if decoded else {}
+        got = [
+            i
+            async for i in client._aiter(
+                "/v1/things", OffsetPager(page_size=5), headers={"X-Page": "p"}, **options
+            )
+        ]
+    assert got == DATA
+    assert [r.headers.get("x-page") for r in server.requests] == ["p", "p", "p"]
+
+
+class ClosingAuth:
+    def __init__(self) -> None:
+        self.closed = False
+
+    async def apply(self, request: Any) -> None:
+        request.bearer("static")
+
+    async def invalidate(self, credential: str | None) -> bool:
+        return False
+
+    def unauthorized(self, error: Any) -> None:
+        return None
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+async def test_an_injected_auth_with_aclose_is_left_open() -> None:
+    auth = ClosingAuth()
+    client = Api(base_url="https://things.example", auth=auth)  # type: ignore[arg-type]
+    await client.aclose()
+    assert auth.closed is False
