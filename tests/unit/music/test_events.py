@@ -48,12 +48,15 @@ def test_the_record_matches_the_avro_schema() -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs",
+    ("kwargs", "message"),
     [
-        {"user_id": "", "artist_id": "a"},
-        {"user_id": "u", "artist_id": "a", "verified_at": datetime(2026, 1, 1)},
+        ({"user_id": "", "artist_id": "a"}, "a fan.verified event needs a user_id and an artist_id"),
+        (
+            {"user_id": "u", "artist_id": "a", "verified_at": datetime(2026, 1, 1)},
+            "verified_at must be timezone-aware",
+        ),
     ],
 )
-def test_bad_input(kwargs: dict[str, object]) -> None:
-    with pytest.raises(ValidationError):
+def test_bad_input(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ValidationError, match=f"^{message}$"):
         FanVerifiedEvent.from_result(_result(True), **kwargs)  # type: ignore[arg-type]

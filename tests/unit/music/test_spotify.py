@@ -116,7 +116,7 @@ async def test_fan_engagement_checks_its_limits_before_any_request(
 
 @pytest.mark.parametrize("limit", [0, -1])
 async def test_bad_limit_is_rejected(spotify: Spotify, limit: int) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=f"^limit must be a positive integer or None, got {limit}$"):
         await spotify.get_saved_tracks("token", limit=limit)
 
 

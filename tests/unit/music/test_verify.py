@@ -161,16 +161,19 @@ def test_normalize_artist_name() -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs",
+    ("kwargs", "message"),
     [
-        {"top_artist_max_rank": None, "saved_tracks_of_artist_over": None},
-        {"top_artist_max_rank": 0},
-        {"saved_tracks_of_artist_over": -1},
-        {"mode": "most"},
+        (
+            {"top_artist_max_rank": None, "saved_tracks_of_artist_over": None},
+            "VerificationCriteria needs at least one enabled criterion",
+        ),
+        ({"top_artist_max_rank": 0}, "top_artist_max_rank must be >= 1"),
+        ({"saved_tracks_of_artist_over": -1}, "saved_tracks_of_artist_over must be >= 0"),
+        ({"mode": "most"}, "mode must be 'any' or 'all'"),
     ],
 )
-def test_bad_criteria_are_rejected(kwargs: dict[str, object]) -> None:
-    with pytest.raises(ValidationError):
+def test_bad_criteria_are_rejected(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ValidationError, match=f"^{message}$"):
         VerificationCriteria(**kwargs)  # type: ignore[arg-type]
 
 
