@@ -292,3 +292,41 @@ def test_schemas_without_records_have_no_unknown_fields() -> None:
         assert compile_unknown_fields(parsed(schema))({"a": 1}, "") == []
     enum = {"type": "enum", "name": "E", "symbols": ["A"]}
     assert compile_unknown_fields(parsed({"type": "array", "items": enum}))(["A"], "") == []
+
+
+def test_a_record_as_any_mapping_is_checked_and_a_non_mapping_is_left_to_the_writer() -> None:
+    from types import MappingProxyType
+
+    check = compile_check(parsed(RECORD))
+    assert check(MappingProxyType(order())) is True
+    assert check(MappingProxyType(order(qty="1"))) is False
+    assert [check(v) for v in (5, None, ["qty"])] == [True, True, True]
+
+
+def test_unknown_fields_in_a_tuple_of_records_and_in_an_error_type() -> None:
+    unknown = compile_unknown_fields(parsed(RECORD))
+    found = unknown(order(lines=({"price": 1.0}, {"price": 1.0, "vat": 1})), "")
+    assert [p for p, _ in found] == ["lines.1.vat"]
+    oops = {"type": "error", "name": "Oops", "fields": [{"name": "code", "type": "int"}]}
+    assert [p for p, _ in compile_unknown_fields(parsed(oops))({"code": 1, "why": "x"}, "")] == ["why"]
+
+
+def test_an_enum_named_twice_in_a_union_has_no_unknown_fields() -> None:
+    schema = {
+        "type": "record",
+        "name": "R",
+        "fields": [
+            {"name": "a", "type": {"type": "enum", "name": "E", "symbols": ["A"]}},
+            {
+                "name": "b",
+                "type": [
+                    "null",
+                    "E",
+                    {"type": "record", "name": "B", "fields": [{"name": "x", "type": "int"}]},
+                ],
+            },
+        ],
+    }
+    unknown = compile_unknown_fields(parsed(schema))
+    assert unknown({"a": "A", "b": "A"}, "") == []
+    assert [p for p, _ in unknown({"a": "A", "b": {"x": 1, "y": 2}}, "")] == ["b.y"]
