@@ -74,6 +74,7 @@ PAIRS: list[tuple[str, str]] = [
     ("src/verifiedfan/http/_api/_async/auth.py", "src/verifiedfan/http/_api/_sync/auth.py"),
     ("src/verifiedfan/http/_api/_async/tokens.py", "src/verifiedfan/http/_api/_sync/tokens.py"),
     ("src/verifiedfan/http/_api/_async/paging.py", "src/verifiedfan/http/_api/_sync/paging.py"),
+    ("src/verifiedfan/http/_api/_async/limiter.py", "src/verifiedfan/http/_api/_sync/limiter.py"),
     ("src/verifiedfan/http/_api/_async/client.py", "src/verifiedfan/http/_api/_sync/client.py"),
     ("src/verifiedfan/ticketmaster/_async/__init__.py", "src/verifiedfan/ticketmaster/_sync/__init__.py"),
     ("src/verifiedfan/ticketmaster/_async/regional.py", "src/verifiedfan/ticketmaster/_sync/regional.py"),
@@ -119,6 +120,7 @@ SUBS: list[tuple[str, str]] = [
     ('(SQS|SNS|Kinesis|Firehose)(?=[(:\\[\\],"]|\\s*$)', r"Sync\1"),
     # the API-client base and the clients built on it
     ("ApiClient", "SyncApiClient"),
+    ("(AdaptiveLimiter|RequestLimiter)", r"Sync\1"),
     ("ApiContract", "SyncApiContract"),
     ("Spotify", "SyncSpotify"),
     ("SpotifyReads", "SyncSpotifyReads"),

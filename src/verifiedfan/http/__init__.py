@@ -25,6 +25,7 @@ from verifiedfan.http._api._async.auth import (
     StaticBearer,
 )
 from verifiedfan.http._api._async.client import ApiClient
+from verifiedfan.http._api._async.limiter import AdaptiveLimiter, LimiterStats, RequestLimiter
 from verifiedfan.http._api._async.paging import (
     aiter_cursor,
     aiter_links,
@@ -62,6 +63,7 @@ from verifiedfan.http._api._sync.auth import (
     SyncStaticBearer,
 )
 from verifiedfan.http._api._sync.client import SyncApiClient
+from verifiedfan.http._api._sync.limiter import SyncAdaptiveLimiter, SyncRequestLimiter
 from verifiedfan.http._api._sync.paging import (
     iter_cursor,
     iter_links,
@@ -110,6 +112,7 @@ __all__ = [
     "IDEMPOTENCY_HEADER",
     "IDEMPOTENT_METHODS",
     "AccessToken",
+    "AdaptiveLimiter",
     "AiohttpTransport",
     "ApiClient",
     "ApiKey",
@@ -132,6 +135,7 @@ __all__ = [
     "HttpClient",
     "HttpHook",
     "HttpSettings",
+    "LimiterStats",
     "Limits",
     "LinkPager",
     "OAuth2ClientCredentials",
@@ -139,11 +143,13 @@ __all__ = [
     "PageNumberPager",
     "PageRequest",
     "Pager",
+    "RequestLimiter",
     "Response",
     "RetryPolicy",
     "Selector",
     "SignedJwt",
     "StaticBearer",
+    "SyncAdaptiveLimiter",
     "SyncApiClient",
     "SyncApiKey",
     "SyncAuth",
@@ -152,6 +158,7 @@ __all__ = [
     "SyncClientCredentialsTokenProvider",
     "SyncHttpClient",
     "SyncOAuth2ClientCredentials",
+    "SyncRequestLimiter",
     "SyncSignedJwt",
     "SyncStaticBearer",
     "SyncTokenSource",

@@ -12,6 +12,7 @@ import httpx
 from verifiedfan._primitives import AsyncLoopGuard
 from verifiedfan.correlation import correlation_scope, current_correlation_id
 from verifiedfan.errors import NotConnectedError, ValidationError
+from verifiedfan.http._api._async.limiter import RequestLimiter
 from verifiedfan.http._config import HttpSettings, Limits, RetryPolicy, Timeouts
 from verifiedfan.http._core import RAISE, REAUTH, RETURN, Call, ClientCore, async_send_within
 from verifiedfan.http._types import AsyncTokenSource, HttpHook, Response
@@ -36,6 +37,7 @@ class _Options(TypedDict, total=False):
     retry_non_idempotent: bool
     timeout: float | Timeouts | None
     route: str | None
+    limiter: RequestLimiter | None
 
 
 class HttpClient:
@@ -57,6 +59,11 @@ class HttpClient:
     ``transport=`` injects an httpx transport. The async client sends through an
     :class:`~verifiedfan.http.AiohttpTransport` directly (httpx builds the request, aiohttp sends it
     and reads the answer): the fast path the music clients take.
+
+    ``limiter=`` (a rate limiter, see ``RequestLimiter``; shareable between clients; also per call)
+    paces every attempt: each waits for a slot (a wait past the call's ``RetryPolicy.deadline``
+    fails at once with :class:`~verifiedfan.errors.VFTimeoutError`) and reports its answer, so a
+    429 pauses every call sharing an adaptive limiter until its ``Retry-After``.
     """
 
     def __init__(
@@ -73,6 +80,7 @@ class HttpClient:
         client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         follow_redirects: bool = False,
+        limiter: RequestLimiter | None = None,
     ) -> None:
         if client is not None and transport is not None:
             raise ValidationError("pass either client= or transport=, not both")
@@ -85,6 +93,7 @@ class HttpClient:
             hooks=hooks,
         )
         self._auth = auth
+        self.limiter = limiter
         self._guard = AsyncLoopGuard(f"HttpClient {service_name!r}")
         self._owns_client = client is None
         self._client: httpx.AsyncClient | None = client or httpx.AsyncClient(
@@ -167,6 +176,7 @@ class HttpClient:
         retry_non_idempotent: bool = False,
         timeout: float | Timeouts | None = None,  # noqa: ASYNC109 - per-call total timeout, applied per attempt
         route: str | None = None,
+        limiter: RequestLimiter | None = None,
     ) -> Response:
         """Send one logical call (with its retries) and return the response, or raise a VFError.
 
@@ -174,6 +184,7 @@ class HttpClient:
         ``data`` as a form (mapping) or raw body (bytes/str). ``token`` sends ``Authorization: Bearer``;
         ``auth`` (default: the client's) is a token source refreshed and replayed once on 401.
         ``route`` is the logical route label for logs, spans and metrics (default: the path).
+        ``limiter`` (default: the client's) paces each attempt (see the class doc).
         """
         client = self._client
         if client is None:
@@ -194,16 +205,26 @@ class HttpClient:
                 timeout=timeout,
                 route=route,
             )
-            return await self._send(client, call, token, auth)
+            return await self._send(client, call, token, auth, limiter or self.limiter)
 
     async def _send(
-        self, client: httpx.AsyncClient, call: Call, token: str | None, auth: AsyncTokenSource | None
+        self,
+        client: httpx.AsyncClient,
+        call: Call,
+        token: str | None,
+        auth: AsyncTokenSource | None,
+        limiter: RequestLimiter | None,
     ) -> Response:
         core = self._core
         source = None if token is not None else (auth or self._auth)
+        ticket: Any = None
+        pending = False  # a limiter ticket awaits its feedback
         try:
             while True:
                 bearer = token if source is None else await source.get_token()
+                if limiter is not None:
+                    ticket = await limiter.acquire(core.time_left(call))
+                    pending = True
                 attempt_timeout, attempt_total = core.attempt_timeouts(call)
                 headers = core.attempt_headers(call, bearer)
                 try:
@@ -227,8 +248,14 @@ class HttpClient:
                     # raw = send_within(client, call, headers, attempt_timeout, attempt_total)
                     # unasync: end
                 except (httpx.HTTPError, TimeoutError) as exc:
+                    if pending and limiter is not None:
+                        pending = False
+                        limiter.feedback(ticket, 0)
                     step = core.after_exception(call, exc)
                 else:
+                    if pending and limiter is not None:
+                        pending = False
+                        limiter.feedback(ticket, raw.status_code, core.retry_after_of(raw))
                     step = core.after_response(call, raw, can_reauth=source is not None)
                 if step.action == RETURN and step.response is not None:
                     response = step.response
@@ -238,8 +265,11 @@ class HttpClient:
                 if step.action == REAUTH and source is not None and bearer is not None:
                     await source.invalidate(bearer)
                     continue
-                await core.retry.sleep(step.delay)
+                if limiter is None or getattr(step.error, "status", None) != 429:
+                    await core.retry.sleep(step.delay)  # with a limiter, its pause is the 429's wait
         except BaseException as exc:
+            if pending and limiter is not None:
+                limiter.feedback(ticket, 0)
             core.finish(call, None, exc)
             raise
         core.finish(call, response, None)

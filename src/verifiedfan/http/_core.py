@@ -330,6 +330,17 @@ class ClientCore:
             logger.debug("http attempt %d", call.attempt, extra=extra)
         return headers
 
+    def time_left(self, call: Call) -> float | None:
+        """Seconds before the call's deadline (``None`` without one): what a rate limiter may wait."""
+        deadline = self.retry.deadline
+        return None if deadline is None else deadline - (self.retry.clock() - call.started)
+
+    def retry_after_of(self, raw: Answer) -> float | None:
+        """The ``Retry-After`` of a 429 answer in seconds (``None`` for other answers or none)."""
+        if raw.status_code != 429:
+            return None
+        return self.retry.retry_after(raw.headers.get("retry-after"))
+
     def attempt_timeouts(self, call: Call) -> tuple[httpx.Timeout, float]:
         """The httpx timeout and the total of the next attempt: cut to what the deadline leaves."""
         deadline = self.retry.deadline

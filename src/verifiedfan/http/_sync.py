@@ -14,6 +14,7 @@ import httpx
 from verifiedfan._primitives import LoopGuard
 from verifiedfan.correlation import correlation_scope, current_correlation_id
 from verifiedfan.errors import NotConnectedError, ValidationError
+from verifiedfan.http._api._sync.limiter import SyncRequestLimiter
 from verifiedfan.http._config import HttpSettings, Limits, RetryPolicy, Timeouts
 from verifiedfan.http._core import RAISE, REAUTH, RETURN, Call, ClientCore, send_within
 from verifiedfan.http._types import HttpHook, Response, SyncTokenSource
@@ -34,6 +35,7 @@ class _Options(TypedDict, total=False):
     retry_non_idempotent: bool
     timeout: float | Timeouts | None
     route: str | None
+    limiter: SyncRequestLimiter | None
 
 
 class SyncHttpClient:
@@ -55,6 +57,11 @@ class SyncHttpClient:
     ``transport=`` injects an httpx transport. The async client sends through an
     :class:`~verifiedfan.http.AiohttpTransport` directly (httpx builds the request, aiohttp sends it
     and reads the answer): the fast path the music clients take.
+
+    ``limiter=`` (a rate limiter, see ``SyncRequestLimiter``; shareable between clients; also per call)
+    paces every attempt: each waits for a slot (a wait past the call's ``RetryPolicy.deadline``
+    fails at once with :class:`~verifiedfan.errors.VFTimeoutError`) and reports its answer, so a
+    429 pauses every call sharing an adaptive limiter until its ``Retry-After``.
     """
 
     def __init__(
@@ -71,6 +78,7 @@ class SyncHttpClient:
         client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
         follow_redirects: bool = False,
+        limiter: SyncRequestLimiter | None = None,
     ) -> None:
         if client is not None and transport is not None:
             raise ValidationError("pass either client= or transport=, not both")
@@ -83,6 +91,7 @@ class SyncHttpClient:
             hooks=hooks,
         )
         self._auth = auth
+        self.limiter = limiter
         self._guard = LoopGuard(f"SyncHttpClient {service_name!r}")
         self._owns_client = client is None
         self._client: httpx.Client | None = client or httpx.Client(
@@ -162,6 +171,7 @@ class SyncHttpClient:
         retry_non_idempotent: bool = False,
         timeout: float | Timeouts | None = None,
         route: str | None = None,
+        limiter: SyncRequestLimiter | None = None,
     ) -> Response:
         """Send one logical call (with its retries) and return the response, or raise a VFError.
 
@@ -169,6 +179,7 @@ class SyncHttpClient:
         ``data`` as a form (mapping) or raw body (bytes/str). ``token`` sends ``Authorization: Bearer``;
         ``auth`` (default: the client's) is a token source refreshed and replayed once on 401.
         ``route`` is the logical route label for logs, spans and metrics (default: the path).
+        ``limiter`` (default: the client's) paces each attempt (see the class doc).
         """
         client = self._client
         if client is None:
@@ -189,23 +200,39 @@ class SyncHttpClient:
                 timeout=timeout,
                 route=route,
             )
-            return self._send(client, call, token, auth)
+            return self._send(client, call, token, auth, limiter or self.limiter)
 
     def _send(
-        self, client: httpx.Client, call: Call, token: str | None, auth: SyncTokenSource | None
+        self,
+        client: httpx.Client,
+        call: Call,
+        token: str | None,
+        auth: SyncTokenSource | None,
+        limiter: SyncRequestLimiter | None,
     ) -> Response:
         core = self._core
         source = None if token is not None else (auth or self._auth)
+        ticket: Any = None
+        pending = False  # a limiter ticket awaits its feedback
         try:
             while True:
                 bearer = token if source is None else source.get_token()
+                if limiter is not None:
+                    ticket = limiter.acquire(core.time_left(call))
+                    pending = True
                 attempt_timeout, attempt_total = core.attempt_timeouts(call)
                 headers = core.attempt_headers(call, bearer)
                 try:
                     raw = send_within(client, call, headers, attempt_timeout, attempt_total)
                 except (httpx.HTTPError, TimeoutError) as exc:
+                    if pending and limiter is not None:
+                        pending = False
+                        limiter.feedback(ticket, 0)
                     step = core.after_exception(call, exc)
                 else:
+                    if pending and limiter is not None:
+                        pending = False
+                        limiter.feedback(ticket, raw.status_code, core.retry_after_of(raw))
                     step = core.after_response(call, raw, can_reauth=source is not None)
                 if step.action == RETURN and step.response is not None:
                     response = step.response
@@ -215,8 +242,11 @@ class SyncHttpClient:
                 if step.action == REAUTH and source is not None and bearer is not None:
                     source.invalidate(bearer)
                     continue
-                core.retry.sync_sleep(step.delay)
+                if limiter is None or getattr(step.error, "status", None) != 429:
+                    core.retry.sync_sleep(step.delay)  # with a limiter, its pause is the 429's wait
         except BaseException as exc:
+            if pending and limiter is not None:
+                limiter.feedback(ticket, 0)
             core.finish(call, None, exc)
             raise
         core.finish(call, response, None)

@@ -32,6 +32,9 @@ class ApiSettings(HttpSettings):
     * ``environment`` and ``base_urls``: the base URL per environment (``prod``, ``qa``...), used
       when ``base_url`` is empty;
     * ``max_in_flight``: requests in flight at once (default: ``max_connections``);
+    * ``rate_limit_adaptive`` (off by default): pace the client with an adaptive limiter that
+      learns the API's limit from its 429s; ``rate_limit_start``/``rate_limit_max`` (requests per
+      second) start and cap it, ``rate_limit_window`` is the API's documented rolling window;
     * optional credentials read by :meth:`ApiClient.auth_from_settings
       <verifiedfan.http.ApiClient.auth_from_settings>`: ``client_id``/``client_secret``/``token_url``
       (OAuth2 client credentials), ``api_key``. Secrets are ``SecretStr``: never printed.
@@ -43,6 +46,10 @@ class ApiSettings(HttpSettings):
     environment: str = "prod"
     base_urls: dict[str, str] = Field(default_factory=dict)
     max_in_flight: int | None = Field(default=None, ge=1)
+    rate_limit_adaptive: bool = False
+    rate_limit_start: float | None = Field(default=None, gt=0)
+    rate_limit_max: float | None = Field(default=None, gt=0)
+    rate_limit_window: float | None = Field(default=None, gt=0)
     client_id: str = ""
     client_secret: SecretStr = SecretStr("")
     token_url: str = ""

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from verifiedfan._primitives import async_sleep
-from verifiedfan.errors import ConfigurationError, ResponseFormatError, ValidationError
+from verifiedfan.errors import ConfigurationError, ResponseFormatError, ValidationError, VFTimeoutError
 from verifiedfan.http import ApiClient, ApiKey, ErrorMap, ErrorRule, body_field
 from verifiedfan.ticketmaster._discovery_models import (
     DISCOVERY_MAX_DEPTH,
@@ -47,7 +47,12 @@ class DiscoveryLimiter:
     answer has arrived (the server received it somewhere in between), so the next slot opens
     ``window`` (plus ``margin``) after the answer to the request ``limit`` places back. That holds
     whatever the event loop's delays between deciding to send and sending. Calls wait their turn in
-    order; one limiter serves every task of a client. Retries inside one call are not paced apart.
+    order; one limiter serves every task of a client. It is the client's
+    :class:`~verifiedfan.http.RequestLimiter`: the HTTP core takes a slot for every attempt (retries
+    included) and gives it back with :meth:`feedback` once the answer is in; a call whose slot would
+    come after its deadline fails at once with :class:`~verifiedfan.errors.VFTimeoutError`. The
+    documented limit is fixed, so it is not learnt (the adaptive one is
+    :class:`~verifiedfan.http.AdaptiveLimiter`).
     """
 
     def __init__(
@@ -76,9 +81,11 @@ class DiscoveryLimiter:
         # self._lock = threading.Lock()
         # unasync: end
 
-    async def acquire(self) -> list[float | None]:
-        """Wait for a free slot and take it (DiscoveryQuotaError when the day's quota is used up);
-        give it back with :meth:`release` once the answer is in."""
+    async def acquire(self, left: float | None = None) -> list[float | None]:
+        """Wait for a free slot and take it (DiscoveryQuotaError when the day's quota is used up;
+        VFTimeoutError at once when the slot would come ``left`` seconds from now or later); give
+        it back with :meth:`release` once the answer is in."""
+        start = self._clock()
         async with self._lock:
             today = datetime.now(UTC).date()
             if today != self._day:
@@ -93,6 +100,10 @@ class DiscoveryLimiter:
                 wait = self.poll if answered is None else answered + self.window + self.margin - self._clock()
                 if wait <= 0:
                     break
+                if left is not None and answered is not None and self._clock() + wait - start >= left:
+                    raise VFTimeoutError(
+                        f"tm_discovery: the next slot is {wait:.3f}s away, past the call's deadline"
+                    )
                 await async_sleep(wait)
             slot: list[float | None] = [None]
             self._slots.append(slot)
@@ -102,6 +113,10 @@ class DiscoveryLimiter:
     def release(self, slot: list[float | None]) -> None:
         """The answer to the request of ``slot`` has arrived (or the call failed)."""
         slot[0] = self._clock()
+
+    def feedback(self, ticket: list[float | None], status: int, retry_after: float | None = None) -> None:
+        """:meth:`release`, as the HTTP core reports an answer (whatever its status)."""
+        self.release(ticket)
 
 
 class TmDiscovery(ApiClient):
@@ -134,15 +149,13 @@ class TmDiscovery(ApiClient):
     ) -> None:
         if not api_key:
             raise ConfigurationError("tm_discovery: api_key is required")
-        super().__init__(base_url=base_url, auth=ApiKey(api_key, query="apikey"), **client)
-        self.limiter = limiter or DiscoveryLimiter()
+        self.discovery_limiter = limiter or DiscoveryLimiter()
+        super().__init__(
+            base_url=base_url, auth=ApiKey(api_key, query="apikey"), limiter=self.discovery_limiter, **client
+        )
 
     async def _get(self, route: str, **options: Any) -> Any:
-        slot = await self.limiter.acquire()
-        try:
-            return await self._call_json("GET", route, **options)
-        finally:
-            self.limiter.release(slot)
+        return await self._call_json("GET", route, **options)
 
     # -- single items -----------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ import httpx
 
 from verifiedfan.errors import ConfigurationError, HTTPStatusError, UnauthorizedError, ValidationError
 from verifiedfan.http._api._async.auth import Auth, OAuth2ClientCredentials
+from verifiedfan.http._api._async.limiter import AdaptiveLimiter, RequestLimiter
 from verifiedfan.http._api._async.paging import aiter_pages
 from verifiedfan.http._api._concurrency import AsyncSlots
 from verifiedfan.http._api._credentials import AuthRequest
@@ -60,7 +61,10 @@ class ApiClient:
     * ``auth``: the :class:`Auth` of every call (a call may pass its own ``auth=``);
     * ``http``: an :class:`HttpClient` to use (not closed by :meth:`aclose`); otherwise one is
       created with ``transport``, ``hooks``, ``retry``, ``timeouts``, ``limits`` and ``headers``;
-    * ``max_in_flight``: requests in flight at once (default: ``limits.max_connections``).
+    * ``max_in_flight``: requests in flight at once (default: ``limits.max_connections``);
+    * ``limiter``: a :class:`RequestLimiter` pacing every attempt of every call (opt-in): an
+      :class:`AdaptiveLimiter`, shared by the clients of one app, is also built from the settings'
+      ``rate_limit_*`` fields.
     """
 
     service_name: ClassVar[str] = "api"
@@ -81,6 +85,7 @@ class ApiClient:
         limits: Limits | None = None,
         headers: Mapping[str, str] | None = None,
         max_in_flight: int | None = None,
+        limiter: RequestLimiter | None = None,
     ) -> None:
         if http is not None and transport is not None:
             raise ConfigurationError(f"{self.service_name}: pass either http= or transport=, not both")
@@ -109,6 +114,7 @@ class ApiClient:
         if in_flight < 1:
             raise ConfigurationError(f"{self.service_name}: max_in_flight must be at least 1")
         self._slots = AsyncSlots(in_flight)
+        self.limiter = limiter
 
     # -- construction -----------------------------------------------------------------------------
 
@@ -131,7 +137,21 @@ class ApiClient:
             "headers": settings.default_headers or None,
             "max_in_flight": settings.max_in_flight,
             "auth": cls.auth_from_settings(settings),
+            "limiter": cls.limiter_from_settings(settings),
         }
+
+    @classmethod
+    def limiter_from_settings(cls, settings: ApiSettings) -> AdaptiveLimiter | None:
+        """An :class:`AdaptiveLimiter` when ``rate_limit_adaptive`` is set (its starting rate,
+        maximum rate and window from ``rate_limit_start``/``rate_limit_max``/``rate_limit_window``),
+        else ``None``."""
+        if not settings.rate_limit_adaptive:
+            return None
+        return AdaptiveLimiter(
+            rate=settings.rate_limit_start,
+            max_rate=settings.rate_limit_max,
+            window=settings.rate_limit_window,
+        )
 
     @classmethod
     def auth_from_settings(cls, settings: ApiSettings) -> Auth | None:
@@ -236,6 +256,7 @@ class ApiClient:
                         retry_non_idempotent=retry_non_idempotent,
                         timeout=timeout,
                         route=route,
+                        limiter=self.limiter,
                     )
             except UnauthorizedError as exc:
                 if used is not None and not replayed and await used.invalidate(request.credential):

@@ -30,6 +30,7 @@ from verifiedfan.http._api._errormap import ErrorMap
 from verifiedfan.http._api._pagers import Pager, PageRequest
 from verifiedfan.http._api._settings import ApiSettings
 from verifiedfan.http._api._sync.auth import SyncAuth, SyncOAuth2ClientCredentials
+from verifiedfan.http._api._sync.limiter import SyncAdaptiveLimiter, SyncRequestLimiter
 from verifiedfan.http._api._sync.paging import iter_pages
 from verifiedfan.http._config import Limits, RetryPolicy, Timeouts
 from verifiedfan.http._sync import SyncHttpClient
@@ -62,7 +63,10 @@ class SyncApiClient:
     * ``auth``: the :class:`SyncAuth` of every call (a call may pass its own ``auth=``);
     * ``http``: an :class:`SyncHttpClient` to use (not closed by :meth:`close`); otherwise one is
       created with ``transport``, ``hooks``, ``retry``, ``timeouts``, ``limits`` and ``headers``;
-    * ``max_in_flight``: requests in flight at once (default: ``limits.max_connections``).
+    * ``max_in_flight``: requests in flight at once (default: ``limits.max_connections``);
+    * ``limiter``: a :class:`SyncRequestLimiter` pacing every attempt of every call (opt-in): an
+      :class:`SyncAdaptiveLimiter`, shared by the clients of one app, is also built from the settings'
+      ``rate_limit_*`` fields.
     """
 
     service_name: ClassVar[str] = "api"
@@ -83,6 +87,7 @@ class SyncApiClient:
         limits: Limits | None = None,
         headers: Mapping[str, str] | None = None,
         max_in_flight: int | None = None,
+        limiter: SyncRequestLimiter | None = None,
     ) -> None:
         if http is not None and transport is not None:
             raise ConfigurationError(f"{self.service_name}: pass either http= or transport=, not both")
@@ -111,6 +116,7 @@ class SyncApiClient:
         if in_flight < 1:
             raise ConfigurationError(f"{self.service_name}: max_in_flight must be at least 1")
         self._slots = Slots(in_flight)
+        self.limiter = limiter
 
     # -- construction -----------------------------------------------------------------------------
 
@@ -133,7 +139,21 @@ class SyncApiClient:
             "headers": settings.default_headers or None,
             "max_in_flight": settings.max_in_flight,
             "auth": cls.auth_from_settings(settings),
+            "limiter": cls.limiter_from_settings(settings),
         }
+
+    @classmethod
+    def limiter_from_settings(cls, settings: ApiSettings) -> SyncAdaptiveLimiter | None:
+        """An :class:`SyncAdaptiveLimiter` when ``rate_limit_adaptive`` is set (its starting rate,
+        maximum rate and window from ``rate_limit_start``/``rate_limit_max``/``rate_limit_window``),
+        else ``None``."""
+        if not settings.rate_limit_adaptive:
+            return None
+        return SyncAdaptiveLimiter(
+            rate=settings.rate_limit_start,
+            max_rate=settings.rate_limit_max,
+            window=settings.rate_limit_window,
+        )
 
     @classmethod
     def auth_from_settings(cls, settings: ApiSettings) -> SyncAuth | None:
@@ -238,6 +258,7 @@ class SyncApiClient:
                         retry_non_idempotent=retry_non_idempotent,
                         timeout=timeout,
                         route=route,
+                        limiter=self.limiter,
                     )
             except UnauthorizedError as exc:
                 if used is not None and not replayed and used.invalidate(request.credential):

@@ -1,0 +1,295 @@
+# Generated from src/verifiedfan/http/_api/_async/limiter.py by scripts/unasync.py: do not edit.
+# Change the async source, then run `python scripts/unasync.py`.
+"""``SyncAdaptiveLimiter``: a client-side request rate that learns an API's limit from its answers.
+
+One limiter is shared by every task of a client (and may be shared by several clients of one app,
+as a provider counts requests per app). Each attempt of a call takes a slot first
+(:meth:`SyncAdaptiveLimiter.acquire`) and reports its answer after (:meth:`SyncAdaptiveLimiter.feedback`):
+
+* slots are handed out in order at the current rate (GCRA: a theoretical arrival time moved on by
+  ``1/rate`` per slot, ``burst`` slots of tolerance), so N waiting tasks go out evenly spaced;
+* a 429 pauses every task until its ``Retry-After`` has passed and lowers the rate. With
+  ``window`` (the provider's documented rolling window, SyncSpotify's 30 s; its limit is not
+  published) the new rate is the successes of the last ``window`` seconds over ``window``: a
+  rolling window of ``L`` requests refuses once ``L`` were accepted in it, so that count is ``L``.
+  Without it, the first 429 estimates the limit as the successes so far over the time elapsed
+  plus ``Retry-After`` (right for a first window that filled up), and a later one cuts the rate by
+  ``decrease`` (multiplicative decrease). The 429s of requests sent before the limiter reacted
+  count once;
+* successes while tasks queue raise the rate again: quickly (time constant ``recovery`` seconds)
+  back towards ``1 - margin`` of the rate that was last refused, then slowly (``probe`` per second)
+  past it, so a raised limit is found;
+* before the first 429 the rate starts at ``rate`` (or ``start_rate``) and doubles every
+  ``ramp`` seconds while tasks queue (slow start); ``max_rate`` caps it throughout;
+* a call that would have to wait past its deadline (``left`` of :meth:`acquire`, or
+  ``max_wait``) fails at once with :class:`~verifiedfan.errors.VFTimeoutError`, the HTTP core's
+  deadline error, and takes no slot.
+
+The clock and the sleep are injectable, so tests never wait. ``_async/limiter.py`` is the source;
+``_sync/limiter.py`` (``SyncAdaptiveLimiter``, blocking sleep) is generated from it. The state is
+guarded by a thread lock held only between awaits, never across one.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from verifiedfan.errors import ConfigurationError, VFTimeoutError
+
+__all__ = ["LimiterStats", "SyncAdaptiveLimiter", "SyncRequestLimiter"]
+
+
+@runtime_checkable
+class SyncRequestLimiter(Protocol):
+    """What the HTTP client asks of a limiter (:class:`SyncAdaptiveLimiter`, Ticketmaster's fixed
+    ``SyncDiscoveryLimiter``): a slot before each attempt, the answer after it.
+
+    ``acquire(left)`` waits for a slot (``left``: seconds before the call's deadline, ``None``
+    without one) and returns a ticket, or raises :class:`~verifiedfan.errors.VFTimeoutError` at
+    once when the slot is further away than ``left``. ``feedback(ticket, status, retry_after)`` is
+    called exactly once per ticket: with the HTTP status, and the parsed ``Retry-After`` of a 429;
+    status 0 when the attempt got no answer (network error, timeout, cancellation).
+    """
+
+    def acquire(self, left: float | None = None) -> Any: ...
+
+    def feedback(self, ticket: Any, status: int, retry_after: float | None = None) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LimiterStats:
+    """What a limiter has done so far (a snapshot)."""
+
+    rate: float
+    ceiling: float | None
+    granted: int
+    throttled: int
+    refused: int
+    decreases: int
+    paused_until: float
+
+
+class SyncAdaptiveLimiter:
+    """An adaptive client-side rate limit (see the module doc). Keyword arguments:
+
+    * ``rate``: the starting rate in requests per second (default ``start_rate``, 10);
+    * ``max_rate``: never faster than this (default: no cap);
+    * ``min_rate``: never slower than this (default 1);
+    * ``decrease``: the factor applied to the rate on a 429 (default 0.9);
+    * ``recovery``: seconds (time constant) of the quick climb back after a 429;
+    * ``ramp``: seconds per doubling of the rate before the first 429 (slow start, default 0.5);
+    * ``probe``: relative increase per second once the last refused rate is reached (default 0.002);
+    * ``margin``: the quick climb stops this fraction below the last refused rate (default 0.02);
+    * ``burst``: slots that may go out at once after a quiet spell (default 1);
+    * ``pause``: seconds paused after a 429 without ``Retry-After`` (default 1);
+    * ``window``: the provider's rolling window in seconds, when documented (see the module doc);
+    * ``max_wait``: the longest any call waits for a slot when it has no deadline (default: no bound).
+    """
+
+    def __init__(
+        self,
+        *,
+        rate: float | None = None,
+        max_rate: float | None = None,
+        min_rate: float = 1.0,
+        start_rate: float = 10.0,
+        decrease: float = 0.9,
+        recovery: float = 1.0,
+        ramp: float = 0.5,
+        probe: float = 0.002,
+        margin: float = 0.02,
+        burst: int = 1,
+        pause: float = 1.0,
+        window: float | None = None,
+        max_wait: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        first = rate if rate is not None else start_rate
+        if max_rate is not None:
+            first = min(first, max_rate)
+        checks = (
+            min_rate > 0,
+            first >= min_rate,
+            max_rate is None or max_rate >= min_rate,
+            0 < decrease < 1,
+            recovery > 0,
+            ramp > 0,
+            probe >= 0,
+            0 <= margin < 1,
+            burst >= 1,
+            pause >= 0,
+            window is None or window > 0,
+            max_wait is None or max_wait >= 0,
+        )
+        if not all(checks):
+            raise ConfigurationError(
+                "SyncAdaptiveLimiter: rate >= min_rate > 0, max_rate >= min_rate, 0 < decrease < 1, "
+                "recovery > 0, ramp > 0, probe >= 0, 0 <= margin < 1, burst >= 1, pause >= 0, window > 0, "
+                "max_wait >= 0"
+            )
+        self.max_rate, self.min_rate = max_rate, min_rate
+        self.decrease, self.recovery, self.ramp = decrease, recovery, ramp
+        self.probe, self.margin = probe, margin
+        self.burst, self.pause, self.window, self.max_wait = burst, pause, window, max_wait
+        self._clock = clock
+        self._sleep = sleep or _default_sleep
+        self._lock = threading.Lock()
+        now = clock()
+        self._rate = first
+        self._ceiling: float | None = None  # the rate last refused with a 429
+        self._tat = now  # theoretical arrival time of the next slot
+        self._paused_until = now
+        self._updated = now
+        self._queued = False  # whether the last slot had to wait (demand above the rate)
+        self._epoch = 0  # one per 429 episode
+        self._since: float | None = None  # successes counted since the first slot (first estimate)
+        self._successes = 0
+        self._log: deque[float] = deque()  # times of the successes of the last ``window`` seconds
+        self._granted = self._throttled = self._refused = self._decreases = 0
+
+    # -- the two calls of a request ---------------------------------------------------------------
+
+    def acquire(self, left: float | None = None) -> int:
+        """Wait for a slot and take it; returns the ticket to give to :meth:`feedback`.
+
+        ``left``: seconds the caller has left before its deadline. When the slot is further away
+        than that (or than ``max_wait``), :class:`~verifiedfan.errors.VFTimeoutError` is raised at
+        once and no slot is taken. A 429 that arrives while the caller sleeps moves it behind the
+        new pause (the deadline is checked again)."""
+        start = self._clock()
+        while True:
+            wait, epoch = self._reserve(self._left(left, start))
+            if wait <= 0:
+                return epoch
+            self._sleep(wait)
+            with self._lock:
+                if self._epoch == epoch or self._clock() >= self._paused_until:
+                    return epoch
+
+    def feedback(self, ticket: int, status: int, retry_after: float | None = None) -> None:
+        """The answer to the request of ``ticket``: its HTTP status and, for a 429, the parsed
+        ``Retry-After`` in seconds (``None`` when absent)."""
+        now = self._clock()
+        with self._lock:
+            if status == 429:
+                self._on_throttled(ticket, now, self.pause if retry_after is None else retry_after)
+            elif status < 400:
+                self._successes += 1
+                if self.window is not None:
+                    log = self._log
+                    log.append(now)
+                    horizon = now - self.window
+                    while log[0] < horizon:
+                        log.popleft()
+                self._grow(now)
+
+    # -- state ------------------------------------------------------------------------------------
+
+    @property
+    def rate(self) -> float:
+        """The current rate in requests per second."""
+        return self._rate
+
+    def stats(self) -> LimiterStats:
+        with self._lock:
+            return LimiterStats(
+                rate=self._rate,
+                ceiling=self._ceiling,
+                granted=self._granted,
+                throttled=self._throttled,
+                refused=self._refused,
+                decreases=self._decreases,
+                paused_until=self._paused_until,
+            )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(rate={self._rate:.1f}/s, ceiling={self._ceiling})"
+
+    # -- internals --------------------------------------------------------------------------------
+
+    def _left(self, left: float | None, start: float) -> float | None:
+        bounds = [b for b in (left, self.max_wait) if b is not None]
+        if not bounds:
+            return None
+        return min(bounds) - (self._clock() - start)
+
+    def _reserve(self, left: float | None) -> tuple[float, int]:
+        """The wait before this caller's slot (taken), or VFTimeoutError (nothing taken)."""
+        with self._lock:
+            now = self._clock()
+            interval = 1.0 / self._rate
+            slot = max(now, self._paused_until, self._tat - (self.burst - 1) * interval)
+            wait = slot - now
+            if left is not None and wait > 0 and wait >= left:
+                self._refused += 1
+                raise VFTimeoutError(
+                    f"rate limiter: the next slot is {wait:.3f}s away, past the call's deadline "
+                    f"({max(left, 0.0):.3f}s left; rate {self._rate:.1f}/s)"
+                )
+            self._tat = max(self._tat, slot) + interval
+            if self._since is None:
+                self._since = now
+            self._queued = wait > 0
+            self._granted += 1
+            return wait, self._epoch
+
+    def _on_throttled(self, ticket: int, now: float, retry_after: float) -> None:
+        self._throttled += 1
+        until = now + retry_after
+        if until > self._paused_until:
+            self._paused_until = until
+            self._tat = max(self._tat, until)
+        if ticket != self._epoch:
+            return  # sent before the limiter reacted to this episode: already counted
+        self._epoch += 1
+        self._decreases += 1
+        if self.window is not None:
+            # The server's window is full: what it accepted from us in it, per second.
+            horizon = now - self.window
+            accepted = sum(1 for t in self._log if t >= horizon)
+            self._ceiling = max(accepted / self.window, self.min_rate)
+            estimate = self._ceiling * (1.0 - self.margin)
+        elif self._ceiling is None:
+            # The first refusal: the accepted rate so far, over the time until a place frees.
+            elapsed = now - (now if self._since is None else self._since)
+            seen = self._successes / max(elapsed + retry_after, 1e-9)
+            self._ceiling = max(self._rate, seen)
+            estimate = min(self._rate, seen)
+        else:
+            self._ceiling = self._rate
+            estimate = self._rate * self.decrease
+        self._rate = self._bounded(estimate)
+        self._updated = until
+
+    def _grow(self, now: float) -> None:
+        dt = now - self._updated
+        if dt <= 0:
+            return
+        self._updated = now
+        if not self._queued:
+            return  # no caller waits: the rate is not what holds them back
+        rate, ceiling = self._rate, self._ceiling
+        if ceiling is None:
+            rate *= 2.0 ** (dt / self.ramp)  # slow start
+        else:
+            target = ceiling * (1.0 - self.margin)
+            if rate < target:
+                rate += (target - rate) * -math.expm1(-dt / self.recovery)
+            else:
+                rate *= 1.0 + self.probe * dt
+        self._rate = self._bounded(rate)
+
+    def _bounded(self, rate: float) -> float:
+        rate = max(rate, self.min_rate)
+        return rate if self.max_rate is None else min(rate, self.max_rate)
+
+
+def _default_sleep(seconds: float) -> None:
+    time.sleep(seconds)
