@@ -29,6 +29,7 @@ from verifiedfan.http import (
     HttpHook,
     Limits,
     OffsetPager,
+    RequestLimiter,
     RetryPolicy,
     SignedJwt,
     Timeouts,
@@ -138,6 +139,7 @@ class AppleMusic(ApiClient):
         max_connections: int = 128,
         page_concurrency: int = 8,
         developer_token_ttl: float = 12 * 3600,
+        limiter: RequestLimiter | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         if not api_url.startswith(("http://", "https://")):
@@ -155,6 +157,7 @@ class AppleMusic(ApiClient):
             retry=retry,
             timeouts=timeouts,
             limits=Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+            limiter=limiter,
         )
         self._page_concurrency = page_concurrency
 
@@ -169,6 +172,7 @@ class AppleMusic(ApiClient):
             "api_url": settings.resolved_base_url(),
             "retry": settings.retry_policy(),
             "timeouts": settings.timeouts(),
+            "limiter": cls.limiter_from_settings(settings),
             "max_connections": settings.max_connections,
             "page_concurrency": settings.page_concurrency,
             "developer_token_ttl": settings.developer_token_ttl,

@@ -32,6 +32,7 @@ from verifiedfan.http import (
     RetryPolicy,
     SyncApiClient,
     SyncHttpClient,
+    SyncRequestLimiter,
     SyncSignedJwt,
     Timeouts,
 )
@@ -136,6 +137,7 @@ class SyncAppleMusic(SyncApiClient):
         max_connections: int = 128,
         page_concurrency: int = 8,
         developer_token_ttl: float = 12 * 3600,
+        limiter: SyncRequestLimiter | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         if not api_url.startswith(("http://", "https://")):
@@ -153,6 +155,7 @@ class SyncAppleMusic(SyncApiClient):
             retry=retry,
             timeouts=timeouts,
             limits=Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+            limiter=limiter,
         )
         self._page_concurrency = page_concurrency
 
@@ -169,6 +172,7 @@ class SyncAppleMusic(SyncApiClient):
             "api_url": settings.resolved_base_url(),
             "retry": settings.retry_policy(),
             "timeouts": settings.timeouts(),
+            "limiter": cls.limiter_from_settings(settings),
             "max_connections": settings.max_connections,
             "page_concurrency": settings.page_concurrency,
             "developer_token_ttl": settings.developer_token_ttl,

@@ -27,6 +27,9 @@ class SpotifySettings(ApiSettings):
     retry_after_cap: float = Field(default=30.0, ge=0)
     max_connections: int = Field(default=128, ge=1)
     page_concurrency: int = Field(default=8, ge=1)
+    # Spotify documents a rolling 30-second window (not its limit): what the adaptive limiter
+    # (VF_SPOTIFY_RATE_LIMIT_ADAPTIVE=true) measures the accepted rate over.
+    rate_limit_window: float | None = Field(default=30.0, gt=0)
 
 
 class AppleMusicSettings(ApiSettings):

@@ -20,6 +20,7 @@ from verifiedfan.http import (
     HttpHook,
     Limits,
     OAuth2ClientCredentials,
+    RequestLimiter,
     RetryPolicy,
     Timeouts,
     UserToken,
@@ -74,7 +75,10 @@ class Spotify(SpotifyReads):
     metrics: every call carries a ``route`` label such as ``/v1/me/tracks``) and ``transport``
     (async default: :class:`~verifiedfan.http.AiohttpTransport`; ``httpx.AsyncHTTPTransport()`` for
     proxies or HTTP/2). ``page_size`` (1-50) is the page size of every paged read;
-    ``page_concurrency`` pages of one list are fetched at once. One client per event loop.
+    ``page_concurrency`` pages of one list are fetched at once. ``limiter=`` (opt-in, e.g. an
+    :class:`~verifiedfan.http.AdaptiveLimiter` shared by every client of the app, or
+    ``VF_SPOTIFY_RATE_LIMIT_ADAPTIVE=true``) paces every request to the app's rate limit, learnt
+    from Spotify's 429 ``Retry-After`` over its rolling 30-second window. One client per event loop.
     """
 
     service_name = "spotify"
@@ -97,6 +101,7 @@ class Spotify(SpotifyReads):
         page_concurrency: int = 8,
         page_size: int = MAX_PAGE,
         refresh_before: float = 60.0,
+        limiter: RequestLimiter | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         check_config(
@@ -115,6 +120,7 @@ class Spotify(SpotifyReads):
             retry=retry,
             timeouts=timeouts,
             limits=Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+            limiter=limiter,
         )
         self.client_id = client_id
         self.accounts_url = accounts_url.rstrip("/")
@@ -142,6 +148,7 @@ class Spotify(SpotifyReads):
             "accounts_url": settings.accounts_url,
             "retry": settings.retry_policy(),
             "timeouts": settings.timeouts(),
+            "limiter": cls.limiter_from_settings(settings),
             "max_connections": settings.max_connections,
             "page_concurrency": settings.page_concurrency,
         }

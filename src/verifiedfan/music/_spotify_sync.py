@@ -23,6 +23,7 @@ from verifiedfan.http import (
     RetryPolicy,
     SyncHttpClient,
     SyncOAuth2ClientCredentials,
+    SyncRequestLimiter,
     SyncUserTokens,
     Timeouts,
     UserToken,
@@ -72,7 +73,10 @@ class SyncSpotify(SyncSpotifyReads):
     metrics: every call carries a ``route`` label such as ``/v1/me/tracks``) and ``transport``
     (async default: :class:`~verifiedfan.http.AiohttpTransport`; ``httpx.HTTPTransport()`` for
     proxies or HTTP/2). ``page_size`` (1-50) is the page size of every paged read;
-    ``page_concurrency`` pages of one list are fetched at once. One client per event loop.
+    ``page_concurrency`` pages of one list are fetched at once. ``limiter=`` (opt-in, e.g. an
+    :class:`~verifiedfan.http.SyncAdaptiveLimiter` shared by every client of the app, or
+    ``VF_SPOTIFY_RATE_LIMIT_ADAPTIVE=true``) paces every request to the app's rate limit, learnt
+    from SyncSpotify's 429 ``Retry-After`` over its rolling 30-second window. One client per event loop.
     """
 
     service_name = "spotify"
@@ -95,6 +99,7 @@ class SyncSpotify(SyncSpotifyReads):
         page_concurrency: int = 8,
         page_size: int = MAX_PAGE,
         refresh_before: float = 60.0,
+        limiter: SyncRequestLimiter | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         check_config(
@@ -113,6 +118,7 @@ class SyncSpotify(SyncSpotifyReads):
             retry=retry,
             timeouts=timeouts,
             limits=Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+            limiter=limiter,
         )
         self.client_id = client_id
         self.accounts_url = accounts_url.rstrip("/")
@@ -140,6 +146,7 @@ class SyncSpotify(SyncSpotifyReads):
             "accounts_url": settings.accounts_url,
             "retry": settings.retry_policy(),
             "timeouts": settings.timeouts(),
+            "limiter": cls.limiter_from_settings(settings),
             "max_connections": settings.max_connections,
             "page_concurrency": settings.page_concurrency,
         }

@@ -5,7 +5,9 @@ as a provider counts requests per app). Each attempt of a call takes a slot firs
 (:meth:`AdaptiveLimiter.acquire`) and reports its answer after (:meth:`AdaptiveLimiter.feedback`):
 
 * slots are handed out in order at the current rate (GCRA: a theoretical arrival time moved on by
-  ``1/rate`` per slot, ``burst`` slots of tolerance), so N waiting tasks go out evenly spaced;
+  ``1/rate`` per slot, ``burst`` slots of tolerance), so N waiting tasks go out evenly spaced; only
+  the first caller in line sleeps on a timer (the others wait behind it), and each slot is placed
+  when it is given, so a rate that changes applies at once;
 * a 429 pauses every task until its ``Retry-After`` has passed and lowers the rate. With
   ``window`` (the provider's documented rolling window, Spotify's 30 s; its limit is not
   published) the new rate is the successes of the last ``window`` seconds over ``window``: a
@@ -144,7 +146,15 @@ class AdaptiveLimiter:
         self.burst, self.pause, self.window, self.max_wait = burst, pause, window, max_wait
         self._clock = clock
         self._sleep = sleep or _default_sleep
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the state (never held across an await)
+        # the line of callers: the first sleeps until its slot, the others wait behind it
+        # unasync: async-only
+        self._gate: asyncio.Lock | None = None  # made on first use, inside the event loop
+        # unasync: end
+        # unasync: sync-only
+        # self._gate = threading.Lock()
+        # unasync: end
+        self._waiting = 0
         now = clock()
         self._rate = first
         self._ceiling: float | None = None  # the rate last refused with a 429
@@ -163,19 +173,49 @@ class AdaptiveLimiter:
     async def acquire(self, left: float | None = None) -> int:
         """Wait for a slot and take it; returns the ticket to give to :meth:`feedback`.
 
-        ``left``: seconds the caller has left before its deadline. When the slot is further away
-        than that (or than ``max_wait``), :class:`~verifiedfan.errors.VFTimeoutError` is raised at
-        once and no slot is taken. A 429 that arrives while the caller sleeps moves it behind the
-        new pause (the deadline is checked again)."""
+        ``left``: seconds the caller has left before its deadline. When the slot, as the callers
+        already waiting and the current rate place it, is further away than that (or than
+        ``max_wait``), :class:`~verifiedfan.errors.VFTimeoutError` is raised at once and no slot is
+        taken; when a 429 or a lower rate later pushes the slot past the deadline, the error comes
+        as soon as that is known, and at the latest at the deadline: never after it. Callers are
+        served in order: the first waits for its slot, the others wait their turn behind it, so a
+        rate that changes meanwhile applies to every slot not yet given."""
         start = self._clock()
-        while True:
-            wait, epoch = self._reserve(self._left(left, start))
-            if wait <= 0:
-                return epoch
-            await self._sleep(wait)
+        bound = self._bound(left)
+        self._enter(bound)
+        try:
+            # unasync: async-only
+            gate = self._gate
+            if gate is None:
+                gate = self._gate = asyncio.Lock()
+            if bound is None or not gate.locked():
+                await gate.acquire()
+            else:
+                try:
+                    async with asyncio.timeout(max(bound, 0.0)):
+                        await gate.acquire()
+                except TimeoutError:
+                    raise self._refuse(bound, bound) from None
+            # unasync: end
+            # unasync: sync-only
+            # gate = self._gate
+            # if not gate.acquire(timeout=-1 if bound is None else max(bound, 0.0)):
+            #     raise self._refuse(bound or 0.0, bound or 0.0)
+            # unasync: end
+            try:
+                slept = False
+                while True:
+                    remaining = None if bound is None else bound - (self._clock() - start)
+                    wait = self._take(remaining, slept)
+                    if wait <= 0:
+                        return self._epoch
+                    await self._sleep(wait)
+                    slept = True
+            finally:
+                gate.release()
+        finally:
             with self._lock:
-                if self._epoch == epoch or self._clock() >= self._paused_until:
-                    return epoch
+                self._waiting -= 1
 
     def feedback(self, ticket: int, status: int, retry_after: float | None = None) -> None:
         """The answer to the request of ``ticket``: its HTTP status and, for a 429, the parsed
@@ -218,31 +258,48 @@ class AdaptiveLimiter:
 
     # -- internals --------------------------------------------------------------------------------
 
-    def _left(self, left: float | None, start: float) -> float | None:
-        bounds = [b for b in (left, self.max_wait) if b is not None]
-        if not bounds:
-            return None
-        return min(bounds) - (self._clock() - start)
+    def _bound(self, left: float | None) -> float | None:
+        if left is None:
+            return self.max_wait
+        return left if self.max_wait is None else min(left, self.max_wait)
 
-    def _reserve(self, left: float | None) -> tuple[float, int]:
-        """The wait before this caller's slot (taken), or VFTimeoutError (nothing taken)."""
+    def _enter(self, bound: float | None) -> None:
+        """Join the line, or VFTimeoutError at once when its estimated slot is past ``bound``."""
+        with self._lock:
+            if bound is not None:
+                now = self._clock()
+                interval = 1.0 / self._rate
+                slot = max(now, self._paused_until, self._tat - (self.burst - 1) * interval)
+                wait = slot - now + self._waiting * interval
+                if wait > 0 and wait >= bound:
+                    raise self._refuse(wait, bound)
+            self._waiting += 1
+
+    def _take(self, remaining: float | None, slept: bool) -> float:
+        """Take the slot when it has come (0), else the wait before it; VFTimeoutError when the
+        wait passes ``remaining``."""
         with self._lock:
             now = self._clock()
             interval = 1.0 / self._rate
             slot = max(now, self._paused_until, self._tat - (self.burst - 1) * interval)
             wait = slot - now
-            if left is not None and wait > 0 and wait >= left:
-                self._refused += 1
-                raise VFTimeoutError(
-                    f"rate limiter: the next slot is {wait:.3f}s away, past the call's deadline "
-                    f"({max(left, 0.0):.3f}s left; rate {self._rate:.1f}/s)"
-                )
-            self._tat = max(self._tat, slot) + interval
+            if wait > 0:
+                if remaining is not None and wait >= remaining:
+                    raise self._refuse(wait, remaining)
+                return wait
+            self._tat = max(self._tat, now) + interval
             if self._since is None:
                 self._since = now
-            self._queued = wait > 0
+            self._queued = slept or self._waiting > 1
             self._granted += 1
-            return wait, self._epoch
+            return 0.0
+
+    def _refuse(self, wait: float, left: float) -> VFTimeoutError:
+        self._refused += 1
+        return VFTimeoutError(
+            f"rate limiter: the next slot is {wait:.3f}s away, past the call's deadline "
+            f"({max(left, 0.0):.3f}s left; rate {self._rate:.1f}/s)"
+        )
 
     def _on_throttled(self, ticket: int, now: float, retry_after: float) -> None:
         self._throttled += 1
