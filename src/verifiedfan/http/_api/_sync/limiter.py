@@ -246,10 +246,24 @@ class SyncAdaptiveLimiter:
                 now = self._clock()
                 interval = 1.0 / self._rate
                 slot = max(now, self._paused_until, self._tat - (self.burst - 1) * interval)
-                wait = slot - now + self._waiting * interval
+                wait = slot - now + self._drain(self._waiting)
                 if wait > 0 and wait >= bound:
                     raise self._refuse(wait, bound)
             self._waiting += 1
+
+    def _drain(self, n: int) -> float:
+        """Seconds to give ``n`` slots: at the current rate, or at the doubling rate of slow start
+        (``n = r * ramp / ln 2 * (2 ** (t / ramp) - 1)``) until ``max_rate``."""
+        rate = self._rate
+        if n <= 0:
+            return 0.0
+        if self._ceiling is not None or (self.max_rate is not None and rate >= self.max_rate):
+            return n / rate
+        ramp = self.ramp
+        drain = ramp * math.log2(1.0 + n * math.log(2.0) / (rate * ramp))
+        if self.max_rate is not None and rate * 2.0 ** (drain / ramp) > self.max_rate:
+            return n / self.max_rate + ramp  # capped: about the time at the cap, plus the climb
+        return drain
 
     def _take(self, remaining: float | None, slept: bool) -> float:
         """Take the slot when it has come (0), else the wait before it; VFTimeoutError when the
