@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 
@@ -35,7 +36,7 @@ from verifiedfan.testing.sandbox import SpotifySandbox
 FANS = 256
 WINDOW = 2.0
 DEADLINE = 10.0
-RATES = (50, 100, 200)
+RATES = tuple(int(r) for r in os.environ.get("VF_BENCH_RATES", "50,100,150").split(","))
 
 
 @dataclass
@@ -71,6 +72,7 @@ class _Run:
     late: int = 0
     worst: float = 0.0
     errors: dict[str, int] = field(default_factory=dict)
+    learnt: str = ""
 
     def used(self, rate: float) -> float:
         return self.accepted / self.seconds / rate if self.seconds else 0.0
@@ -129,6 +131,10 @@ async def _crowd(sandbox: SpotifySandbox, tokens: list[UserToken], duration: flo
     run.refused = stats.get("rate_limited", 0)
     run.accepted = stats.get("api_requests", 0) - run.refused
     run.late, run.worst = hook.late, hook.worst
+    if limiter is not None:
+        learnt = limiter.stats()
+        ceiling = learnt.ceiling or 0.0
+        run.learnt = f"learnt {ceiling:.0f}/s, ends at {learnt.rate:.0f}/s, {learnt.decreases} spells of 429"
     return run
 
 
@@ -145,7 +151,7 @@ def _line(name: str, rate: int, r: _Run) -> str:
         f"  {name:<16} R={rate:>4}/s: {r.used(rate) * 100:6.1f} % of R used, "
         f"{r.share_429() * 100:5.2f} % 429 "
         f"({r.refused} of {r.accepted + r.refused}), {r.late} calls past the deadline (slowest "
-        f"{r.worst:.2f} s), {r.verified} fans verified, {r.failed} failed {r.errors or ''}"
+        f"{r.worst:.2f} s), {r.verified} fans verified, {r.failed} failed {r.errors or ''} {r.learnt}"
     )
 
 
@@ -155,7 +161,8 @@ def run(quick: bool) -> list[Comparison]:
     out: list[Comparison] = []
     with SpotifySandbox(process=True) as sandbox:
         tokens = sandbox.mint_tokens([sandbox.crowd_user_id(i) for i in range(2 * FANS)])
-        free = _measure(sandbox, tokens, 100_000, 3.0, limited=False)  # also warms the sandbox's caches
+        _measure(sandbox, tokens, 100_000, 3.0, limited=False)  # warms the sandbox's per-user caches
+        free = _measure(sandbox, tokens, 100_000, 5.0, limited=False)
         print(
             f"bench_ratelimit: {FANS} fans, rolling window {WINDOW:g} s, {duration:g} s per run; "
             f"without a limit this machine served {free.accepted / free.seconds:.0f} requests/s just now",

@@ -46,6 +46,7 @@ class Clock:
 
 
 def _limiter(clock: Clock, **options: float) -> AdaptiveLimiter:
+    options.setdefault("slack", 0.0)  # exact spacing; the slack has a test of its own
     return AdaptiveLimiter(clock=clock, sleep=clock.sleep, **options)  # type: ignore[arg-type]
 
 
@@ -69,6 +70,20 @@ async def test_slots_go_out_evenly_spaced_at_the_rate() -> None:
     # the first goes at once; the other ten wake 1/50 s apart, in order
     assert clock.wakes == pytest.approx([1000.0 + i / 50 for i in range(1, 11)])
     assert limiter.stats().granted == 11
+
+
+async def test_slots_lost_to_a_late_wake_up_are_given_back_within_the_slack() -> None:
+    clock = Clock()
+    limiter = _limiter(clock, rate=100.0, slack=0.05)
+    await limiter.acquire()  # 1000.00; the next slot is due at 1000.01
+    clock.now += 0.04  # the event loop was busy: the caller comes 30 ms late
+    await asyncio.gather(*(limiter.acquire() for _ in range(4)))
+    assert clock.wakes == []  # slots 1000.01-1000.04 were owed: all four go at once
+    await limiter.acquire()
+    assert clock.wakes == [pytest.approx(1000.05)]  # then the rate holds again
+    clock.now += 10.0  # a quiet spell: the slot due now and at most 0.05 s of owed ones (5) go at once
+    await asyncio.gather(*(limiter.acquire() for _ in range(8)))
+    assert clock.wakes[1:] == [pytest.approx(1010.06), pytest.approx(1010.07)]
 
 
 async def test_a_retry_after_pauses_every_task_and_lowers_the_rate() -> None:
@@ -111,7 +126,7 @@ async def test_the_429s_of_one_episode_lower_the_rate_once() -> None:
 
 async def test_the_rate_recovers_after_successes_while_tasks_queue() -> None:
     clock = Clock()
-    limiter = _limiter(clock, rate=100.0, recovery=1.0)
+    limiter = _limiter(clock, rate=100.0, recovery=1.0, margin=0.02)
     ticket = await limiter.acquire()
     for _ in range(100):
         limiter.feedback(ticket, 200)
@@ -222,7 +237,7 @@ async def test_many_tasks_share_one_limiter_without_losing_a_slot() -> None:
 
 def test_the_sync_twin_is_thread_safe() -> None:
     clock = Clock()
-    limiter = SyncAdaptiveLimiter(rate=100.0, clock=clock, sleep=clock.sync_sleep)
+    limiter = SyncAdaptiveLimiter(rate=100.0, slack=0.0, clock=clock, sleep=clock.sync_sleep)
     threads = [threading.Thread(target=lambda: [limiter.acquire() for _ in range(250)]) for _ in range(8)]
     for thread in threads:
         thread.start()

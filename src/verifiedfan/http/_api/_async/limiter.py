@@ -5,7 +5,8 @@ as a provider counts requests per app). Each attempt of a call takes a slot firs
 (:meth:`AdaptiveLimiter.acquire`) and reports its answer after (:meth:`AdaptiveLimiter.feedback`):
 
 * slots are handed out in order at the current rate (GCRA: a theoretical arrival time moved on by
-  ``1/rate`` per slot, ``burst`` slots of tolerance), so N waiting tasks go out evenly spaced; only
+  ``1/rate`` per slot, never ahead of it; up to ``slack`` seconds of slots lost behind it are given
+  back), so N waiting tasks go out evenly spaced; only
   the first caller in line sleeps on a timer (the others wait behind it), and each slot is placed
   when it is given, so a rate that changes applies at once;
 * a 429 pauses every task until its ``Retry-After`` has passed and lowers the rate. With
@@ -91,8 +92,9 @@ class AdaptiveLimiter:
     * ``recovery``: seconds (time constant) of the quick climb back after a 429;
     * ``ramp``: seconds per doubling of the rate before the first 429 (slow start, default 0.5);
     * ``probe``: relative increase per second once the last refused rate is reached (default 0.002);
-    * ``margin``: the quick climb stops this fraction below the last refused rate (default 0.02);
-    * ``burst``: slots that may go out at once after a quiet spell (default 1);
+    * ``margin``: the quick climb stops this fraction below the last refused rate (default 0.03);
+    * ``slack``: seconds of slots that may go at once (default 0.02): the slots a sleeper lost by
+      waking late (a busy event loop) are given back instead of lowering the real rate;
     * ``pause``: seconds paused after a 429 without ``Retry-After`` (default 1);
     * ``window``: the provider's rolling window in seconds, when documented (see the module doc);
     * ``max_wait``: the longest any call waits for a slot when it has no deadline (default: no bound).
@@ -109,8 +111,8 @@ class AdaptiveLimiter:
         recovery: float = 1.0,
         ramp: float = 0.5,
         probe: float = 0.002,
-        margin: float = 0.02,
-        burst: int = 1,
+        margin: float = 0.03,
+        slack: float = 0.02,
         pause: float = 1.0,
         window: float | None = None,
         max_wait: float | None = None,
@@ -129,7 +131,7 @@ class AdaptiveLimiter:
             ramp > 0,
             probe >= 0,
             0 <= margin < 1,
-            burst >= 1,
+            slack >= 0,
             pause >= 0,
             window is None or window > 0,
             max_wait is None or max_wait >= 0,
@@ -137,13 +139,13 @@ class AdaptiveLimiter:
         if not all(checks):
             raise ConfigurationError(
                 "AdaptiveLimiter: rate >= min_rate > 0, max_rate >= min_rate, 0 < decrease < 1, "
-                "recovery > 0, ramp > 0, probe >= 0, 0 <= margin < 1, burst >= 1, pause >= 0, window > 0, "
+                "recovery > 0, ramp > 0, probe >= 0, 0 <= margin < 1, slack >= 0, pause >= 0, window > 0, "
                 "max_wait >= 0"
             )
         self.max_rate, self.min_rate = max_rate, min_rate
         self.decrease, self.recovery, self.ramp = decrease, recovery, ramp
         self.probe, self.margin = probe, margin
-        self.burst, self.pause, self.window, self.max_wait = burst, pause, window, max_wait
+        self.slack, self.pause, self.window, self.max_wait = slack, pause, window, max_wait
         self._clock = clock
         self._sleep = sleep or _default_sleep
         self._lock = threading.Lock()  # the state (never held across an await)
@@ -268,8 +270,7 @@ class AdaptiveLimiter:
         with self._lock:
             if bound is not None:
                 now = self._clock()
-                interval = 1.0 / self._rate
-                slot = max(now, self._paused_until, self._tat - (self.burst - 1) * interval)
+                slot = max(now, self._paused_until, self._tat)
                 wait = slot - now + self._drain(self._waiting)
                 if wait > 0 and wait >= bound:
                     raise self._refuse(wait, bound)
@@ -295,13 +296,13 @@ class AdaptiveLimiter:
         with self._lock:
             now = self._clock()
             interval = 1.0 / self._rate
-            slot = max(now, self._paused_until, self._tat - (self.burst - 1) * interval)
+            slot = max(now, self._paused_until, self._tat)
             wait = slot - now
             if wait > 0:
                 if remaining is not None and wait >= remaining:
                     raise self._refuse(wait, remaining)
                 return wait
-            self._tat = max(self._tat, now) + interval
+            self._tat = max(self._tat, now - self.slack) + interval
             if self._since is None:
                 self._since = now
             self._queued = slept or self._waiting > 1
