@@ -189,6 +189,15 @@ async def test_with_a_window_the_limit_is_what_the_window_accepted() -> None:
     stats = limiter.stats()
     assert stats.ceiling == pytest.approx(100.0, rel=0.01)  # the edge of the window may hold one more
     assert stats.rate == pytest.approx(stats.ceiling * 0.98)
+    clock.now = stats.paused_until
+    ticket = await limiter.acquire()
+    for _ in range(300):  # the window now counts 150/s (answers that came in late, say)...
+        clock.now += 1 / 150
+        limiter.feedback(ticket, 200)
+    limiter.feedback(ticket, 429, retry_after=1.0)
+    again = limiter.stats()
+    assert again.ceiling == pytest.approx(stats.rate)  # ...but the rate just refused was lower
+    assert again.rate == pytest.approx(stats.rate * 0.98)
 
 
 async def test_a_wait_past_the_deadline_fails_at_once_and_takes_no_slot() -> None:

@@ -11,8 +11,9 @@ as a provider counts requests per app). Each attempt of a call takes a slot firs
   when it is given, so a rate that changes applies at once;
 * a 429 pauses every task until its ``Retry-After`` has passed and lowers the rate. With
   ``window`` (the provider's documented rolling window, Spotify's 30 s; its limit is not
-  published) the new rate is the successes of the last ``window`` seconds over ``window``: a
-  rolling window of ``L`` requests refuses once ``L`` were accepted in it, so that count is ``L``.
+  published) the new rate is ``1 - margin`` of the successes of the last ``window`` seconds over
+  ``window`` (a rolling window of ``L`` requests refuses once ``L`` were accepted in it, so that
+  count is ``L``), or of the rate just refused when that is lower.
   Without it, the first 429 estimates the limit as the successes so far over the time elapsed
   plus ``Retry-After`` (right for a first window that filled up), and a later one cuts the rate by
   ``decrease`` (multiplicative decrease). The 429s of requests sent before the limiter reacted
@@ -330,7 +331,8 @@ class AdaptiveLimiter:
             # The server's window is full: what it accepted from us in it, per second.
             horizon = now - self.window
             accepted = sum(1 for t in self._log if t >= horizon)
-            self._ceiling = max(accepted / self.window, self.min_rate)
+            # never above the rate just refused: a count that came out high would be refused again
+            self._ceiling = max(min(accepted / self.window, self._rate), self.min_rate)
             estimate = self._ceiling * (1.0 - self.margin)
         elif self._ceiling is None:
             # The first refusal: the accepted rate so far, over the time until a place frees.
