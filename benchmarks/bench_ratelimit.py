@@ -1,5 +1,7 @@
 """A crowd of fans against a rate-limited Spotify sandbox: our client with the adaptive limiter
-against the same client without it (plain retry on 429, ``Retry-After`` honoured), in one run.
+against the same client without it (plain retry on 429, ``Retry-After`` honoured), and with
+aiolimiter's fixed-rate ``AsyncLimiter`` told the true R (a maintained limiter at its best: it
+cannot learn R), in one run.
 
 The Spotify sandbox runs in another process with a per-app rolling-window limit of R requests per
 second: ``rate_limit = R * WINDOW`` requests in any ``WINDOW`` seconds, answered 429 with
@@ -82,9 +84,31 @@ class _Run:
         return self.refused / total if total else 0.0
 
 
-async def _crowd(sandbox: SpotifySandbox, tokens: list[UserToken], duration: float, limited: bool) -> _Run:
+class _Fixed:
+    """aiolimiter's leaky bucket (``AsyncLimiter(R, 1)``: told the true R, its best case) as the
+    client's ``RequestLimiter``: it paces, and knows nothing of 429s or deadlines."""
+
+    def __init__(self, rate: float) -> None:
+        from aiolimiter import AsyncLimiter
+
+        self._bucket = AsyncLimiter(rate, 1.0)
+
+    async def acquire(self, left: float | None = None) -> None:
+        await self._bucket.acquire()
+
+    def feedback(self, ticket: object, status: int, retry_after: float | None = None) -> None:
+        return None
+
+
+async def _crowd(
+    sandbox: SpotifySandbox, tokens: list[UserToken], duration: float, kind: str, rate: float
+) -> _Run:
     hook = _Deadlines()
-    limiter = AdaptiveLimiter(window=WINDOW) if limited else None
+    limiter: AdaptiveLimiter | _Fixed | None = None
+    if kind == "adaptive":
+        limiter = AdaptiveLimiter(window=WINDOW)
+    elif kind == "aiolimiter":
+        limiter = _Fixed(rate)
     run = _Run()
     async with Spotify(
         client_id=sandbox.client_id,
@@ -131,19 +155,17 @@ async def _crowd(sandbox: SpotifySandbox, tokens: list[UserToken], duration: flo
     run.refused = stats.get("rate_limited", 0)
     run.accepted = stats.get("api_requests", 0) - run.refused
     run.late, run.worst = hook.late, hook.worst
-    if limiter is not None:
+    if isinstance(limiter, AdaptiveLimiter):
         learnt = limiter.stats()
         ceiling = learnt.ceiling or 0.0
         run.learnt = f"learnt {ceiling:.0f}/s, ends at {learnt.rate:.0f}/s, {learnt.decreases} spells of 429"
     return run
 
 
-def _measure(
-    sandbox: SpotifySandbox, tokens: list[UserToken], rate: int, duration: float, limited: bool
-) -> _Run:
+def _measure(sandbox: SpotifySandbox, tokens: list[UserToken], rate: int, duration: float, kind: str) -> _Run:
     sandbox.reset()  # counters and the rate-limit window start empty
     sandbox.set_faults(rate_limit=int(rate * WINDOW), rate_limit_window=WINDOW)
-    return asyncio.run(_crowd(sandbox, tokens, duration, limited))
+    return asyncio.run(_crowd(sandbox, tokens, duration, kind, rate))
 
 
 def _line(name: str, rate: int, r: _Run) -> str:
@@ -161,18 +183,20 @@ def run(quick: bool) -> list[Comparison]:
     out: list[Comparison] = []
     with SpotifySandbox(process=True) as sandbox:
         tokens = sandbox.mint_tokens([sandbox.crowd_user_id(i) for i in range(2 * FANS)])
-        _measure(sandbox, tokens, 100_000, 3.0, limited=False)  # warms the sandbox's per-user caches
-        free = _measure(sandbox, tokens, 100_000, 5.0, limited=False)
+        _measure(sandbox, tokens, 100_000, 3.0, "plain")  # warms the sandbox's per-user caches
+        free = _measure(sandbox, tokens, 100_000, 5.0, "plain")
         print(
             f"bench_ratelimit: {FANS} fans, rolling window {WINDOW:g} s, {duration:g} s per run; "
             f"without a limit this machine served {free.accepted / free.seconds:.0f} requests/s just now",
             flush=True,
         )
         for rate in RATES:
-            ours = _measure(sandbox, tokens, rate, duration, limited=True)
-            plain = _measure(sandbox, tokens, rate, duration, limited=False)
+            ours = _measure(sandbox, tokens, rate, duration, "adaptive")
+            plain = _measure(sandbox, tokens, rate, duration, "plain")
+            fixed = _measure(sandbox, tokens, rate, duration, "aiolimiter")
             print(_line("adaptive limiter", rate, ours), flush=True)
             print(_line("plain retry", rate, plain), flush=True)
+            print(_line("aiolimiter at R", rate, fixed), flush=True)
             out += [
                 Comparison(
                     name=f"R={rate}/s: share of R used",
@@ -182,6 +206,24 @@ def run(quick: bool) -> list[Comparison]:
                     unit="%",
                     higher_is_better=True,
                     goal=">= 95 %",
+                ),
+                Comparison(
+                    name=f"R={rate}/s: share of R used, vs a fixed limiter told R",
+                    ours=ours.used(rate) * 100,
+                    reference=fixed.used(rate) * 100,
+                    reference_name="aiolimiter AsyncLimiter(R, 1)",
+                    unit="%",
+                    higher_is_better=True,
+                    goal=">= 95 %",
+                ),
+                Comparison(
+                    name=f"R={rate}/s: answered 429, vs a fixed limiter told R",
+                    ours=ours.share_429() * 100,
+                    reference=fixed.share_429() * 100,
+                    reference_name="aiolimiter AsyncLimiter(R, 1)",
+                    unit="%",
+                    higher_is_better=False,
+                    goal="<= 1 %",
                 ),
                 Comparison(
                     name=f"R={rate}/s: requests answered 429",

@@ -265,8 +265,7 @@ class HttpClient:
                 if step.action == REAUTH and source is not None and bearer is not None:
                     await source.invalidate(bearer)
                     continue
-                if limiter is None or getattr(step.error, "status", None) != 429:
-                    await core.retry.sleep(step.delay)  # with a limiter, its pause is the 429's wait
+                await core.retry.sleep(step.delay)
         except BaseException as exc:
             if pending and limiter is not None:
                 limiter.feedback(ticket, 0)

@@ -242,8 +242,7 @@ class SyncHttpClient:
                 if step.action == REAUTH and source is not None and bearer is not None:
                     source.invalidate(bearer)
                     continue
-                if limiter is None or getattr(step.error, "status", None) != 429:
-                    core.retry.sync_sleep(step.delay)  # with a limiter, its pause is the 429's wait
+                core.retry.sync_sleep(step.delay)
         except BaseException as exc:
             if pending and limiter is not None:
                 limiter.feedback(ticket, 0)
