@@ -216,7 +216,9 @@ async def test_redrive_moves_dead_letters_back(
 
 async def test_unknown_queue_is_not_found(aws_clients: AwsClients, vf_aws: AwsConnection) -> None:
     queue = SQS(f"{vf_aws.endpoint_url}/123456789012/no-such-queue", clients=aws_clients)
-    with pytest.raises(AwsNotFoundError) as info:
+    with pytest.raises(
+        AwsNotFoundError, match=r"^sqs\.SendMessage failed: AWS\.SimpleQueueService\.NonExistentQueue"
+    ) as info:
         await queue.send_message("x")
     assert info.value.operation == "SendMessage"
 

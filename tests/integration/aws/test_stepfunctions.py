@@ -140,7 +140,9 @@ async def test_calls_are_client_spans(vf_aws_settings: Any, vf_state_machine: Ca
             await sfn.start_execution(vf_state_machine.arn, {})
             task = vf_state_machine.wait_for_task()
             await sfn.send_task_success(task.token, {})
-            with pytest.raises(InvalidTaskTokenError):
+            with pytest.raises(
+                InvalidTaskTokenError, match=r"^stepfunctions\.SendTaskHeartbeat failed: InvalidToken"
+            ):
                 await sfn.send_task_heartbeat("not-a-token")
         shutdown_tracing()
         spans = list(exporter.get_finished_spans())

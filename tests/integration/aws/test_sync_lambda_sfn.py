@@ -53,5 +53,7 @@ def test_sync_step_functions_complete_a_task(
         sfn.send_task_success(task.token, {"ok": True})
         done = sfn.wait_for_execution(started.execution_arn, max_wait=20)
         assert (done.status, done.output) == ("SUCCEEDED", {"ok": True})
-        with pytest.raises(InvalidTaskTokenError):
+        with pytest.raises(
+            InvalidTaskTokenError, match=r"^stepfunctions\.SendTaskFailure failed: InvalidToken"
+        ):
             sfn.send_task_failure("no-such-token", error="E")

@@ -45,7 +45,7 @@ def test_s3(clients: SyncAwsClients, vf_s3_bucket: str, tmp_path: Path) -> None:
     assert httpx.get(url).text == "text"
     assert s3.delete_objects(["blob.bin", "t.txt"]).failed == ()
     assert s3.head_object("t.txt") is None
-    with pytest.raises(AwsNotFoundError):
+    with pytest.raises(AwsNotFoundError, match=r"^s3\.GetObject failed: NoSuchKey"):
         s3.get_object_bytes("t.txt")
     with pytest.raises(AwsValidationError, match="expires_in"):
         s3.generate_signed_url("t.txt", expires_in=8 * 24 * 3600)
@@ -75,6 +75,8 @@ def test_dynamodb(clients: SyncAwsClients, vf_dynamodb_table: str) -> None:
         sleep=slept.append,
         max_attempts=2,
     )
-    with pytest.raises(AwsBatchError) as info:
+    with pytest.raises(
+        AwsBatchError, match=r"^dynamodb\.BatchWriteItem: 1 of 2 entries not written after 2 calls$"
+    ) as info:
         limited.delete_many([{"pk": "k1", "sk": "x"}, {"pk": "k2", "sk": "x"}])
     assert info.value.unprocessed == [{"pk": "k2", "sk": "x"}]
