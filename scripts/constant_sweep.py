@@ -1,6 +1,6 @@
 """Constant sweep (issue 22: "no test can pass when its subject is replaced by a constant"), on demand.
 
-    bash scripts/constant_sweep.sh [--list] [--jobs N] [GROUP...]
+    bash scripts/constant_sweep.sh [--list] [--json FILE] [GROUP...]
 
 For every public function and method of the core modules below, the sweep replaces its body by a
 constant of its return type and runs the unit tests that execute it; a replacement that no test
