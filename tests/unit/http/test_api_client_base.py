@@ -215,6 +215,7 @@ async def test_an_injected_auth_and_http_stay_open() -> None:
 
 def test_repr_names_the_class_and_base_url() -> None:
     assert repr(Api(base_url="https://things.example/")) == "Api(base_url='https://things.example')"
+    assert Api(base_url="https://things.example/apiX/").base_url == "https://things.example/apiX"
 
 
 def test_log_is_one_debug_line_with_the_fields(caplog: pytest.LogCaptureFixture) -> None:
