@@ -327,3 +327,23 @@ def test_an_enum_named_again_in_a_union_has_no_unknown_fields() -> None:
     unknown = compile_unknown_fields(parsed(schema))
     assert unknown({"a": "A", "b": "A", "c": "A"}, "") == []
     assert [p for p, _ in unknown({"a": "A", "b": "A", "c": {"x": 1, "y": 2}}, "")] == ["c.y"]
+
+
+def test_the_best_union_branch_is_the_one_with_fewest_unknown_keys_not_the_first_in_order() -> None:
+    a = {"type": "record", "name": "A", "fields": [{"name": "c", "type": "int"}]}
+    b = {
+        "type": "record",
+        "name": "B",
+        "fields": [{"name": "a", "type": "int"}, {"name": "b", "type": "int"}],
+    }
+    unknown = compile_unknown_fields(
+        parsed({"type": "record", "name": "W", "fields": [{"name": "u", "type": [a, b]}]})
+    )
+    assert [p for p, _ in unknown({"u": {"a": 1, "b": 1, "z": 1}}, "")] == ["u.z"]
+
+
+def test_unknown_fields_of_an_inline_error_type_field() -> None:
+    oops = {"type": "error", "name": "Oops", "fields": [{"name": "code", "type": "int"}]}
+    schema = {"type": "record", "name": "Reply", "fields": [{"name": "err", "type": oops}]}
+    unknown = compile_unknown_fields(parsed(schema))
+    assert [p for p, _ in unknown({"err": {"code": 1, "why": "x"}}, "")] == ["err.why"]
