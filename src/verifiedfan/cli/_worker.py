@@ -31,7 +31,6 @@ def worker(
     (profiles cached in Redis), publish fan.verified events and commit the offsets in one Kafka
     transaction per batch, until SIGTERM. Prints `ready` once it joined the group, and at the end
     what this worker did as one JSON line."""
-    logging.getLogger("verifiedfan").setLevel(logging.ERROR)
     try:
         if settings_file is not None:
             settings = WorkerSettings.model_validate_json(settings_file.read_text())
@@ -40,6 +39,9 @@ def worker(
     except (OSError, PydanticValidationError) as exc:
         typer.echo(f"vf worker: bad settings: {exc}", err=True)
         raise typer.Exit(2) from exc
+    # a worker process logs errors only (its stdout is the demo's protocol); set once the settings
+    # are good, so a refused start changes nothing in the calling process
+    logging.getLogger("verifiedfan").setLevel(logging.ERROR)
     try:
         stats = asyncio.run(run_worker(settings, on_ready=_ready))
     except VFError as exc:

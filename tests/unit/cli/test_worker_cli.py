@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,18 @@ from verifiedfan.cli._worker import app
 from verifiedfan.demo import WorkerSettings
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_library_log_level() -> Iterator[None]:
+    """The command sets the library's log level for its own process; in-process runs must not
+    leak it into later tests (an HTTP test missed its error log line after these ran)."""
+    logger = logging.getLogger("verifiedfan")
+    level = logger.level
+    yield
+    assert logger.level == level, "a refused start changed the library's log level"
+    logger.setLevel(level)
+
 
 SETTINGS = {
     "worker_id": "0",
