@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import json as _json
+import re
 import ssl
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 import httpx
 
@@ -92,13 +93,36 @@ def _pairs(values: Mapping[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+# What ``quote_plus`` leaves as it is: a key or value made only of these is written unchanged.
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+
+
+def _quoted(text: str) -> str:
+    return text if _PLAIN(text) is not None else quote_plus(text)
+
+
+def _query(params: Mapping[str, Any]) -> str:
+    """``urlencode(_pairs(params))`` without its per-character quoting of plain keys and values
+    (``limit``, ``50``, ``from_token``): on every paged request's path."""
+    out: list[str] = []
+    for key, value in params.items():
+        k = _quoted(key if isinstance(key, str) else str(key))
+        if isinstance(value, list | tuple):
+            out.extend(f"{k}={_quoted(_text(v))}" for v in value)
+        elif isinstance(value, str):
+            out.append(f"{k}={_quoted(value)}")
+        else:
+            out.append(f"{k}={_quoted(_text(value))}")
+    return "&".join(out)
+
+
 def build_target(url: str, params: Mapping[str, Any] | None) -> str:
     """``url`` with ``params`` added the way httpx adds them (merged into a query it already has)."""
     if not params:
         return url
     if "?" in url:
         return str(httpx.URL(url).copy_merge_params(dict(params)))
-    return f"{url}?{urlencode(_pairs(params))}"
+    return f"{url}?{_query(params)}"
 
 
 def build_body(

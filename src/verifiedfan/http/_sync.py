@@ -12,7 +12,7 @@ from typing import Any, Self, TypedDict, Unpack
 import httpx
 
 from verifiedfan._primitives import LoopGuard
-from verifiedfan.correlation import correlation_scope, current_correlation_id
+from verifiedfan.correlation import current_correlation_id, enter_scope, exit_scope
 from verifiedfan.errors import NotConnectedError, ValidationError
 from verifiedfan.http._api._sync.limiter import SyncRequestLimiter
 from verifiedfan.http._config import HttpSettings, Limits, RetryPolicy, Timeouts
@@ -187,7 +187,9 @@ class SyncHttpClient:
         self._guard.check()
         # The call runs under the caller's correlation id, or a new one for this call only: a
         # generated id must not leak into the caller's later, unrelated work.
-        with correlation_scope(current_correlation_id()):
+        # (enter_scope/exit_scope: correlation_scope without a generator, on every call's path)
+        _, scope = enter_scope(current_correlation_id())
+        try:
             call = self._core.prepare(
                 method,
                 path_or_url,
@@ -201,6 +203,8 @@ class SyncHttpClient:
                 route=route,
             )
             return self._send(client, call, token, auth, limiter or self.limiter)
+        finally:
+            exit_scope(scope)
 
     def _send(
         self,

@@ -320,19 +320,22 @@ class SyncSpotify(SyncSpotifyReads):
         tok = self.tokens.fresh(check_token(token))  # refresh once up front, not in every request
         self._log("get_fan_engagement")
 
-        def nothing() -> tuple[Any, ...]:
-            return ()
-
-        user, top, (saved, total), tops, followed, recent = gather(
-            lambda: self.get_user(tok),
-            lambda: self.get_top_artists(tok, time_range=time_range, limit=top_limit),
-            lambda: self._saved(tok, saved_tracks_limit),
-            (lambda: self.get_top_tracks(tok, time_range=time_range, limit=top_limit))
-            if top_tracks
-            else nothing,
-            (lambda: self.get_followed_artists(tok)) if followed_artists else nothing,
-            (lambda: self.get_recently_played(tok)) if recently_played else nothing,
+        optional: tuple[tuple[bool, Callable[[], Any]], ...] = (
+            (top_tracks, lambda: self.get_top_tracks(tok, time_range=time_range, limit=top_limit)),
+            (followed_artists, lambda: self.get_followed_artists(tok)),
+            (recently_played, lambda: self.get_recently_played(tok)),
         )
+        # the reads not asked for are not scheduled at all (a task each, on every fan's path)
+        results = iter(
+            gather(
+                lambda: self.get_user(tok),
+                lambda: self.get_top_artists(tok, time_range=time_range, limit=top_limit),
+                lambda: self._saved(tok, saved_tracks_limit),
+                *(call for wanted, call in optional if wanted),
+            )
+        )
+        user, top, (saved, total) = next(results), next(results), next(results)
+        tops, followed, recent = (next(results) if wanted else () for wanted, _ in optional)
         return FanEngagement(
             user=user,
             platform="spotify",

@@ -10,9 +10,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from verifiedfan.errors import NetworkError
 from verifiedfan.http import AiohttpTransport, HttpClient, RetryPolicy
+from verifiedfan.http._aiohttp import build_target
 from verifiedfan.testing.sandbox._http import Request, Response, serve
 
 Reply = Callable[[bytes], bytes]
@@ -191,3 +194,20 @@ async def test_tls(tmp_path: Path) -> None:
                     await strict.get(f"https://localhost:{port}/")
     finally:
         server.close()
+
+
+_QUERY_VALUES = st.one_of(
+    st.text(),
+    st.integers(),
+    st.booleans(),
+    st.none(),
+    st.lists(st.one_of(st.text(), st.integers()), max_size=3),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(min_size=1), _QUERY_VALUES, max_size=5))
+def test_the_query_is_the_one_httpx_writes(params: dict[str, object]) -> None:
+    # the fast path of plain keys and values must put on the wire what httpx itself would
+    url = "http://h.test/p"
+    assert build_target(url, params) == str(httpx.Request("GET", url, params=params).url)  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from dataclasses import FrozenInstanceError
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from verifiedfan.errors import ResponseFormatError
 from verifiedfan.music import Spotify
 from verifiedfan.music import _wire as wire
+from verifiedfan.music._models import Artist, Track
 from verifiedfan.testing.sandbox import SpotifySandbox
 
 # Spotify's documented SavedTrackObject (developer.spotify.com, "Get User's Saved Tracks"), trimmed to
@@ -77,6 +79,47 @@ def test_a_documented_saved_tracks_page_decodes_to_the_fields_we_read() -> None:
     )
     assert [a.name for a in track.artists] == ["Pitbull"]
     assert track.added_at == datetime(2016, 10, 24, 15, 3, 7, tzinfo=UTC)
+
+
+def test_the_slot_built_models_equal_the_dataclass_built_ones() -> None:
+    # spotify_saved/spotify_artist build Track and Artist slot by slot (music/_wire.py): the result
+    # must be the object the dataclass constructor makes (equal, same hash, same repr)
+    body = {
+        "items": [
+            {
+                "added_at": "2024-05-01T10:00:00Z",
+                "track": {
+                    "id": "t1",
+                    "name": "Two artists",
+                    "artists": [{"id": "a1", "name": "A"}, {"id": "a2", "name": "B"}],
+                    "album": {"name": "Al"},
+                    "external_ids": {"isrc": "X1"},
+                    "duration_ms": 1000,
+                },
+            },
+            {"track": {"id": "t2", "name": "Bare", "artists": [{"id": "a1", "name": "A"}]}},
+        ]
+    }
+    built = wire.spotify_saved(wire.SAVED_PAGE(json.dumps(body).encode()).items)
+    a1, a2 = Artist("a1", "A", "spotify"), Artist("a2", "B", "spotify")
+    expected = (
+        Track(
+            "t1", "Two artists", (a1, a2), "spotify", "Al", "X1", 1000, datetime(2024, 5, 1, 10, tzinfo=UTC)
+        ),
+        Track("t2", "Bare", (a1,), "spotify"),
+    )
+    assert built == expected
+    assert [hash(t) for t in built] == [hash(t) for t in expected]
+    assert [repr(t) for t in built] == [repr(t) for t in expected]
+    artist = wire.spotify_artist(wire.SpotifyArtist(id="a3", name="C", genres=["pop"]), rank=2)
+    assert artist == Artist("a3", "C", "spotify", rank=2, genres=("pop",))
+    with pytest.raises(FrozenInstanceError):
+        built[0].name = "changed"  # type: ignore[misc]
+
+
+def test_a_model_field_the_builders_do_not_set_fails_at_import() -> None:
+    with pytest.raises(RuntimeError, match=r"builds Track with \('id',\), the model has"):
+        wire._slot_setters(Track, ("id",))
 
 
 @pytest.mark.parametrize(
