@@ -19,6 +19,7 @@ import time
 from typing import Any
 
 from benchmarks._harness import Comparison
+from benchmarks.bench_sandbox import server_cpu
 from verifiedfan.music import Spotify, UserToken
 from verifiedfan.testing.sandbox import SpotifySandbox
 
@@ -110,10 +111,15 @@ def _scenario(
     n = len(tokens)
     seq_s, _, _ = _timed(spotipy_sequential, sandbox.url, tokens[:n_sequential])
     best: dict[str, float] = {"seq": n_sequential / seq_s, "threads": 0.0, "ours": 0.0}
-    cpu: dict[str, list[float]] = {"threads": [], "ours": []}
+    cpu: dict[str, list[float]] = {"threads": [], "ours": [], "sandbox": []}
+    pid = sandbox.pid
+    assert pid is not None
     for _ in range(rounds):
         thr_s, thr_cpu, thr_saved = _timed(spotipy_threads, sandbox.url, tokens)
+        served, sandbox_cpu = sandbox.stats().get("api_requests", 0), server_cpu(pid)
         our_s, our_cpu, our_saved = _timed(ours, sandbox, tokens)
+        served = sandbox.stats().get("api_requests", 0) - served
+        cpu["sandbox"].append((server_cpu(pid) - sandbox_cpu) / max(served, 1) * 1e6)
         if thr_saved != our_saved:
             raise RuntimeError(
                 f"the clients disagree: spotipy saw {thr_saved} saved tracks, ours {our_saved}"
@@ -126,6 +132,7 @@ def _scenario(
         **best,
         "threads_cpu_ms": min(cpu["threads"]),
         "ours_cpu_ms": min(cpu["ours"]),
+        "sandbox_cpu_us": min(cpu["sandbox"]),
         "saved": our_saved,
     }
 
@@ -150,7 +157,8 @@ def run(quick: bool) -> list[Comparison]:
             f"bench_music [{label}]: {n_users} users, {r['saved']:.0f} saved tracks; users/s: "
             f"spotipy sequential {r['seq']:.1f}, spotipy 64 threads {r['threads']:.1f}, "
             f"ours 64 tasks {r['ours']:.1f}; client CPU per user: "
-            f"spotipy {r['threads_cpu_ms']:.2f} ms, ours {r['ours_cpu_ms']:.2f} ms"
+            f"spotipy {r['threads_cpu_ms']:.2f} ms, ours {r['ours_cpu_ms']:.2f} ms; "
+            f"sandbox CPU per request (ours) {r['sandbox_cpu_us']:.0f} µs"
         )
         best = max(r["seq"], r["threads"])
         out.append(

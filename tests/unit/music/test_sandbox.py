@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import random
 import time
 
 import httpx
@@ -10,6 +12,7 @@ import pytest
 
 from verifiedfan.errors import NotConnectedError, ValidationError
 from verifiedfan.testing.sandbox import EDGE_CASE_USERS, AppleMusicSandbox, Faults, Sandbox, SpotifySandbox
+from verifiedfan.testing.sandbox._catalog import TRACKS_PER_ARTIST, Catalog
 from verifiedfan.testing.sandbox._http import Request
 from verifiedfan.testing.sandbox._spotify import SpotifyApp
 
@@ -250,3 +253,43 @@ def test_process_mode_serves_the_same_api() -> None:
         assert httpx.get(sandbox.url + "/v1/me/storefront", headers=headers).status_code == 503
         assert sandbox.stats()["injected_errors"] == 1
     assert sandbox._proc is None
+
+
+def _mix_by_the_book(rng: random.Random, artists: list[int], count: int) -> list[int]:
+    chosen: set[int] = set()
+    while len(chosen) < count:
+        chosen.add(rng.choice(artists) * TRACKS_PER_ARTIST + rng.randrange(TRACKS_PER_ARTIST))
+    out = sorted(chosen)
+    rng.shuffle(out)
+    return out
+
+
+def test_crowd_tracks_are_the_draws_of_choice_and_randrange() -> None:
+    # Catalog._mix takes the random bits itself (a third of a crowd user's cost); the seeded world
+    # must stay the one rng.choice + rng.randrange give, and leave the generator in the same state
+    catalog = Catalog(seed=7)
+    for seed in range(300):
+        shape = random.Random(seed)
+        artists = shape.sample(range(1, 300), shape.randint(1, 20))
+        count = shape.randint(0, min(150, 100 * len(artists)))
+        ours, book = random.Random(seed), random.Random(seed)
+        assert catalog._mix(ours, artists, count) == _mix_by_the_book(book, artists, count)
+        assert ours.random() == book.random()
+    with pytest.raises(IndexError, match="no artists"):
+        catalog._mix(random.Random(1), [], 3)
+
+
+def test_a_page_of_saved_tracks_is_the_documented_paging_object() -> None:
+    app = SpotifyApp(seed=7)
+    user = app.catalog.user("heavy-saver")
+    assert user is not None
+    token = app.mint("heavy-saver")["access_token"]
+    query = {"limit": "50", "offset": "50", "market": "from_token"}
+    answer = app(Request("GET", "/v1/me/tracks", query, {"authorization": f"Bearer {token}"}))
+    body = json.loads(answer.body)
+    assert (body["offset"], body["limit"], body["total"]) == (50, 50, len(user.saved))
+    assert [i["track"]["id"] for i in body["items"]] == [
+        app.catalog.tracks[t].spotify_id for t in user.saved[50:100]
+    ]
+    assert [i["added_at"] for i in body["items"]] == [user.added_at(p) for p in range(50, 100)]
+    assert all(i["track"]["is_playable"] and "available_markets" not in i["track"] for i in body["items"])

@@ -137,6 +137,11 @@ class SeedUser:
 
     def added_at(self, position: int) -> str:
         """When the saved track at ``position`` (0 = newest) was added; the same for every user."""
+        return self.added_at_of(position)
+
+    @staticmethod
+    def added_at_of(position: int) -> str:
+        """:meth:`added_at` without a user (it is the same for every user)."""
         return _ADDED_AT[position] if position < len(_ADDED_AT) else _added_at(position)
 
     def played_at(self, position: int) -> str:
@@ -254,9 +259,25 @@ class Catalog:
         return rng.sample(range(1, N_ARTISTS), count)
 
     def _mix(self, rng: random.Random, artists: list[int], count: int) -> list[int]:
+        """``count`` distinct tracks of ``artists``: the draws of ``rng.choice(artists) * 120 +
+        rng.randrange(120)`` until that many, written with the bits those two take from ``rng``
+        (``getrandbits`` of the bound's bit length, redrawn while out of range) so that a crowd user
+        costs the sandbox a third of the CPU, with the same tracks (tests/unit/music/test_sandbox.py
+        checks it against the two calls)."""
+        if not artists:
+            raise IndexError("no artists to draw tracks from")
+        bits = rng.getrandbits
+        n_artists, n_tracks = len(artists), TRACKS_PER_ARTIST
+        k_artists, k_tracks = n_artists.bit_length(), n_tracks.bit_length()
         chosen: set[int] = set()
         while len(chosen) < count:
-            chosen.add(rng.choice(artists) * TRACKS_PER_ARTIST + rng.randrange(TRACKS_PER_ARTIST))
+            a = bits(k_artists)
+            while a >= n_artists:
+                a = bits(k_artists)
+            t = bits(k_tracks)
+            while t >= n_tracks:
+                t = bits(k_tracks)
+            chosen.add(artists[a] * n_tracks + t)
         out = sorted(chosen)
         rng.shuffle(out)
         return out

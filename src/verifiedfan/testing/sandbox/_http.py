@@ -24,6 +24,8 @@ from ssl import SSLContext
 from typing import Any, Literal
 from urllib.parse import parse_qsl, unquote
 
+import msgspec
+
 __all__ = ["Fault", "Handler", "Request", "Response", "dumps", "serve", "shutdown"]
 
 logger = logging.getLogger(__name__)
@@ -117,8 +119,14 @@ class Response:
 
 
 def dumps(data: Any) -> bytes:
-    """Compact UTF-8 JSON, as the sandboxes send it."""
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+    """Compact UTF-8 JSON, as the sandboxes send it: msgspec's encoder (a core dependency), the bytes
+    ``json.dumps(data, separators=(",", ":"), ensure_ascii=False)`` gives (floats in exponent form
+    aside: ``1e-7`` for ``1e-07``) at a fraction of its CPU, which every first answer of a crowd
+    user pays."""
+    return _encode(data)
+
+
+_encode = msgspec.json.Encoder().encode
 
 
 Handler = Callable[[Request], Response]

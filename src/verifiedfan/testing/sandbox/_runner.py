@@ -84,6 +84,11 @@ class ApiSandbox:
     def make_app(self) -> SandboxApp:
         return self.app_class(seed=self.seed, faults=self._faults, **self.options)
 
+    @property
+    def pid(self) -> int | None:
+        """The server process's id in process mode (to measure its CPU), ``None`` in thread mode."""
+        return self._proc.pid if self._proc is not None else None
+
     # -- lifecycle --------------------------------------------------------------------------------
     @property
     def url(self) -> str:

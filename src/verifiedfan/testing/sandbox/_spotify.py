@@ -8,10 +8,9 @@ are assembled from the cached bytes, so a page costs a join, not an encode.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from verifiedfan.testing.sandbox import _spotify_catalog as catalog_routes
 from verifiedfan.testing.sandbox import _spotify_playlists as playlists
@@ -115,39 +114,38 @@ class SpotifyApp(SpotifyAccountsApp):
 
     def track_json(self, index: int, *, market: bool = False) -> bytes:
         """A track object; with ``market`` (the request named a market, ``from_token`` or a country)
-        Spotify leaves out ``available_markets`` and says ``is_playable`` instead (track relinking)."""
-        if market:
-            relinked = self._track_json_market.get(index)
-            if relinked is None:
-                track = json.loads(self.track_json(index))
+        Spotify leaves out ``available_markets`` and says ``is_playable`` instead (track relinking).
+        Each variant is encoded once, on first use, from the same dict."""
+        cache = self._track_json_market if market else self._track_json
+        cached = cache.get(index)
+        if cached is None:
+            track = self._track_object(index)
+            if market:
                 del track["available_markets"], track["album"]["available_markets"]
                 track["is_playable"] = True
-                relinked = self._track_json_market[index] = dumps(track)
-            return relinked
-        cached = self._track_json.get(index)
-        if cached is None:
-            t: SeedTrack = self.catalog.tracks[index]
-            artist = self.simple_artist_of(t.artist)
-            track = {
-                "album": self.simple_album(index),
-                "artists": [artist],
-                "available_markets": list(_MARKETS),
-                "disc_number": 1,
-                "duration_ms": t.duration_ms,
-                "explicit": False,
-                "external_ids": {"isrc": t.isrc},
-                "external_urls": {"spotify": f"https://open.spotify.com/track/{t.spotify_id}"},
-                "href": f"{_WEB}/tracks/{t.spotify_id}",
-                "id": t.spotify_id,
-                "is_local": False,
-                "name": t.name,
-                "popularity": 50 + t.index % 50,
-                "track_number": t.index % 12 + 1,
-                "type": "track",
-                "uri": f"spotify:track:{t.spotify_id}",
-            }
-            cached = self._track_json[index] = dumps(track)
+            cached = cache[index] = dumps(track)
         return cached
+
+    def _track_object(self, index: int) -> dict[str, Any]:
+        t: SeedTrack = self.catalog.tracks[index]
+        return {
+            "album": self.simple_album(index),
+            "artists": [self.simple_artist_of(t.artist)],
+            "available_markets": list(_MARKETS),
+            "disc_number": 1,
+            "duration_ms": t.duration_ms,
+            "explicit": False,
+            "external_ids": {"isrc": t.isrc},
+            "external_urls": {"spotify": f"https://open.spotify.com/track/{t.spotify_id}"},
+            "href": f"{_WEB}/tracks/{t.spotify_id}",
+            "id": t.spotify_id,
+            "is_local": False,
+            "name": t.name,
+            "popularity": 50 + t.index % 50,
+            "track_number": t.index % 12 + 1,
+            "type": "track",
+            "uri": f"spotify:track:{t.spotify_id}",
+        }
 
     # -- helpers ----------------------------------------------------------------------------------
     def _user(self, request: Request) -> SeedUser | Response:
@@ -171,28 +169,44 @@ class SpotifyApp(SpotifyAccountsApp):
     def _page(
         self,
         path: str,
-        items: Sequence[bytes | tuple[bytes, ...]],
+        items: Sequence[bytes],
         total: int,
         limit: int,
         offset: int,
         extra: str = "",
+        *,
+        joined: bytes | None = None,
     ) -> bytes:
+        """A paging object around ``items`` (each an encoded object), or around ``joined``, the
+        items already encoded and comma-separated: the page is copied once, by one join."""
+
         def link(off: int) -> str:
             return f'"{self.base_url}{path}?{extra}offset={off}&limit={limit}"'
 
         nxt = link(offset + limit) if offset + limit < total else "null"
         prev = link(max(0, offset - limit)) if offset > 0 else "null"
-        parts = [f'{{"href":{link(offset)},"items":['.encode()]
-        for i, item in enumerate(items):  # one join at the end: a page is copied once, not per step
-            if i:
-                parts.append(b",")
-            if isinstance(item, tuple):
-                parts.extend(item)
-            else:
-                parts.append(item)
-        tail = f'],"limit":{limit},"next":{nxt},"offset":{offset},"previous":{prev},"total":{total}}}'
-        parts.append(tail.encode())
-        return b"".join(parts)
+        return b"".join(
+            (
+                f'{{"href":{link(offset)},"items":['.encode(),
+                b",".join(items) if joined is None else joined,
+                f'],"limit":{limit},"next":{nxt},"offset":{offset},"previous":{prev},"total":{total}}}'.encode(),
+            )
+        )
+
+    def _saved_items(self, user: SeedUser, offset: int, limit: int, relinked: bool) -> bytes:
+        """The SavedTrackObjects of one page, comma-separated, from cached bytes only (the item
+        prefix with ``added_at`` per position, the track per catalog entry): no per-item Python
+        beyond two C-level maps."""
+        saved = user.saved[offset : offset + limit]
+        if not saved:
+            return b""
+        cache = self._track_json_market if relinked else self._track_json
+        found = list(map(cache.get, saved))
+        if None in found:  # first time these tracks are asked for: encode and cache them
+            tracks = [self.track_json(t, market=relinked) for t in saved]
+        else:
+            tracks = cast("list[bytes]", found)
+        return b"},".join(map(bytes.__add__, _saved_prefixes(offset, offset + len(saved)), tracks)) + b"}"
 
     # -- routes -----------------------------------------------------------------------------------
     @route("POST", "/api/token", faults=False)
@@ -274,19 +288,10 @@ class SpotifyApp(SpotifyAccountsApp):
         if market is not None and market != "from_token" and not (len(market) == 2 and market.isupper()):
             return self.error(400, "Invalid market code")
         relinked = market is not None
-        saved = user.saved[offset : offset + limit]
-        items = [
-            (
-                b'{"added_at":"',
-                user.added_at(offset + i).encode(),
-                b'","track":',
-                self.track_json(t, market=relinked),
-                b"}",
-            )
-            for i, t in enumerate(saved)
-        ]
+        items = self._saved_items(user, offset, limit, relinked)
         extra = f"market={market}&" if relinked else ""
-        return Response(200, self._page("/v1/me/tracks", items, len(user.saved), limit, offset, extra))
+        body = self._page("/v1/me/tracks", (), len(user.saved), limit, offset, extra, joined=items)
+        return Response(200, body)
 
     @route("GET", "/v1/me/top/{kind}")
     def top(self, request: Request, kind: str) -> Response:
@@ -396,6 +401,21 @@ class SpotifyApp(SpotifyAccountsApp):
             + f'],"limit":{limit},"next":{nxt},"cursors":{cursors}}}'.encode()
         )
         return Response(200, body)
+
+
+def _saved_prefix(position: int) -> bytes:
+    return b'{"added_at":"%s","track":' % SeedUser.added_at_of(position).encode()
+
+
+_SAVED_PREFIXES = [_saved_prefix(i) for i in range(1024)]  # made once, read by every sandbox thread
+
+
+def _saved_prefixes(start: int, stop: int) -> list[bytes]:
+    """``{"added_at":"...","track":`` of the saved tracks at positions ``start`` to ``stop``
+    (the same for every user)."""
+    if stop <= len(_SAVED_PREFIXES):
+        return _SAVED_PREFIXES[start:stop]
+    return [_saved_prefix(i) for i in range(start, stop)]
 
 
 def _image(prefix: str, object_id: str, size: int) -> dict[str, Any]:
