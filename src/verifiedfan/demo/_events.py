@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from typing import Any
+from typing import Any, Literal
 
 from verifiedfan._optional import require
 from verifiedfan.kafka import Kafka, KafkaConsumer, KafkaError
 
-__all__ = ["Publisher", "consume_events", "create_topic", "delete_topic"]
+__all__ = ["Publisher", "analytics_consumer", "consume_events", "create_topic", "delete_topic"]
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,26 @@ def _delete(brokers: str, topic: str) -> None:
         admin.delete_topics([topic])[topic].result(30)
     except Exception as exc:  # noqa: BLE001 - cleanup: report, do not fail the run
         logger.warning("could not delete topic %s: %s", topic, exc)
+
+
+def analytics_consumer(
+    brokers: str,
+    registry_url: str,
+    topic: str,
+    run_id: str,
+    *,
+    isolation_level: Literal["read_committed", "read_uncommitted"] = "read_committed",
+) -> KafkaConsumer:
+    """The demo's reader of ``fan.verified`` events: its own group per run, Avro through the registry."""
+    return KafkaConsumer(
+        brokers=brokers,
+        topics=topic,
+        group_id=f"vf-demo-analytics-{run_id}",
+        registry_url=registry_url,
+        poll_timeout=0.25,
+        batch_size=1000,
+        isolation_level=isolation_level,
+    )
 
 
 async def create_topic(brokers: str, topic: str, *, partitions: int = 1) -> None:

@@ -27,7 +27,7 @@ from typing import Any
 
 from verifiedfan.demo._campaign import CampaignConsumer, CampaignTally
 from verifiedfan.demo._crowd import PLATFORMS, plan_crowd
-from verifiedfan.demo._events import consume_events, create_topic, delete_topic
+from verifiedfan.demo._events import analytics_consumer, consume_events, create_topic, delete_topic
 from verifiedfan.demo._models import (
     CachePathReport,
     DemoConnections,
@@ -40,7 +40,7 @@ from verifiedfan.demo._models import (
 from verifiedfan.demo._slice import SliceResult, SliceSpec, init_child, run_slice_in_process, verify_slice
 from verifiedfan.demo._stack import StackLease, bring_up
 from verifiedfan.errors import VFError
-from verifiedfan.kafka import Kafka, KafkaConsumer, SchemaRegistryClient
+from verifiedfan.kafka import Kafka, SchemaRegistryClient
 from verifiedfan.music import FAN_VERIFIED_SCHEMA
 from verifiedfan.partners import Sfmc
 from verifiedfan.redis import Redis
@@ -202,14 +202,7 @@ async def _run(
                 brokers=conns.kafka_brokers, topic=topic, registry_url=conns.registry_url
             ) as kafka:
                 await kafka.register_schema(FAN_VERIFIED_SCHEMA)
-            consumer = KafkaConsumer(
-                brokers=conns.kafka_brokers,
-                topics=topic,
-                group_id=f"vf-demo-analytics-{run_id}",
-                registry_url=conns.registry_url,
-                poll_timeout=0.25,
-                batch_size=1000,
-            )
+            consumer = analytics_consumer(conns.kafka_brokers, conns.registry_url, topic, run_id)
             await consumer.connect()
             if sfmc_sb is not None:
                 campaign = _Campaign(sfmc_sb, conns, topic, namespace, run_id, opts, len(crowd))

@@ -29,12 +29,12 @@ from typing import Any, Literal
 
 from verifiedfan._optional import require
 from verifiedfan.demo._crowd import PLATFORMS, CrowdFan, plan_crowd
-from verifiedfan.demo._events import create_topic, delete_topic
+from verifiedfan.demo._events import analytics_consumer, create_topic, delete_topic
 from verifiedfan.demo._models import DemoConnections
 from verifiedfan.demo._stack import StackLease, bring_up
 from verifiedfan.demo._worker import PlatformAccess, WorkerSettings, event_key
 from verifiedfan.errors import ValidationError, VFError
-from verifiedfan.kafka import JsonFormatter, Kafka, KafkaConsumer, SchemaRegistryClient
+from verifiedfan.kafka import JsonFormatter, Kafka, SchemaRegistryClient
 from verifiedfan.music import FAN_VERIFIED_SCHEMA
 from verifiedfan.redis import Redis
 from verifiedfan.stack import StackSettings
@@ -459,14 +459,8 @@ async def _read_events(
     conns: DemoConnections, topic: str, run_id: str, isolation: Literal["read_committed", "read_uncommitted"]
 ) -> Counter[str]:
     keys: Counter[str] = Counter()
-    async with KafkaConsumer(
-        brokers=conns.kafka_brokers,
-        topics=topic,
-        group_id=f"vf-demo-analytics-{run_id}",
-        registry_url=conns.registry_url,
-        poll_timeout=0.25,
-        batch_size=1000,
-        isolation_level=isolation,
+    async with analytics_consumer(
+        conns.kafka_brokers, conns.registry_url, topic, run_id, isolation_level=isolation
     ) as consumer:
         async for message in consumer.messages(idle_timeout=1.5):
             keys[message.key or ""] += 1
