@@ -76,8 +76,8 @@ def exit_scope(token: Token[str | None]) -> None:
 @contextmanager
 def correlation_scope(correlation_id: str | None = None) -> Iterator[str]:
     """Run a block under ``correlation_id`` (a new one when ``None``), restoring the previous after."""
-    token = _correlation_id.set(correlation_id or new_correlation_id())
+    cid, token = enter_scope(correlation_id)
     try:
-        yield _correlation_id.get() or ""
+        yield cid
     finally:
-        _correlation_id.reset(token)
+        exit_scope(token)
