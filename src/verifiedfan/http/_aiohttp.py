@@ -104,16 +104,7 @@ def _quoted(text: str) -> str:
 def _query(params: Mapping[str, Any]) -> str:
     """``urlencode(_pairs(params))`` without its per-character quoting of plain keys and values
     (``limit``, ``50``, ``from_token``): on every paged request's path."""
-    out: list[str] = []
-    for key, value in params.items():
-        k = _quoted(key if isinstance(key, str) else str(key))
-        if isinstance(value, list | tuple):
-            out.extend(f"{k}={_quoted(_text(v))}" for v in value)
-        elif isinstance(value, str):
-            out.append(f"{k}={_quoted(value)}")
-        else:
-            out.append(f"{k}={_quoted(_text(value))}")
-    return "&".join(out)
+    return "&".join(f"{_quoted(str(key))}={_quoted(value)}" for key, value in _pairs(params))
 
 
 def build_target(url: str, params: Mapping[str, Any] | None) -> str:
